@@ -1,0 +1,418 @@
+"""The ``reportgen`` command line: parse options, call the core, print.
+
+Each command is a few lines; everything it does is reachable from Python
+without Click. Core modules are imported inside the commands so that
+``reportgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reportgen import __version__
+from reportgen.errors import ReportgenError
+
+LANGS = click.Choice(["zh-CN", "zh-TW", "en"])
+SOURCE = click.Path(exists=True, path_type=Path)
+
+
+class ReportgenGroup(click.Group):
+    """Turns a :class:`ReportgenError` into one clear message on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ReportgenError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _config_option(func):
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="TOML settings file (default: ./reportgen.toml when present).",
+    )(func)
+
+
+def _skip_option(func):
+    return click.option(
+        "--skip-bad-rows",
+        is_flag=True,
+        help="Load the good rows and report how many bad rows of each file were skipped.",
+    )(func)
+
+
+def _scope_options(func):
+    func = click.option("--all", "all_collectors", is_flag=True, help="All collectors.")(func)
+    func = click.option("--team", "team_id", metavar="ID", help="One team.")(func)
+    func = click.option("--collector", "collector_id", metavar="ID", help="One collector.")(func)
+    return func
+
+
+def _scope(collector_id: str | None, team_id: str | None, all_collectors: bool):
+    from reportgen.scope import Scope
+
+    chosen = [x for x in (collector_id, team_id, all_collectors or None) if x]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --collector ID, --team ID or --all")
+    if collector_id:
+        return Scope.collector(collector_id)
+    if team_id:
+        return Scope.team(team_id)
+    return Scope.everyone()
+
+
+def _load(source: Path, config_path: Path | None, skip_bad_rows: bool):
+    from reportgen.config import load_config
+    from reportgen.data.load import load_source
+
+    config = load_config(config_path)
+    dataset = load_source(source, config, skip_bad_rows=skip_bad_rows)
+    for file, count in sorted(dataset.skipped_rows.items()):
+        click.echo(f"skipped {count} bad row(s) of {file}", err=True)
+    return config, dataset
+
+
+def _echo_paths(paths) -> None:
+    for path in paths:
+        click.echo(str(path))
+
+
+@click.group(cls=ReportgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+def cli() -> None:
+    """Turn a collection team's period data into work summaries.
+
+    \b
+    Start here:
+      reportgen demo --out demo-reports
+    """
+
+
+@cli.command()
+@click.argument("source", type=SOURCE)
+@_skip_option
+@_config_option
+def validate(source: Path, skip_bad_rows: bool, config_path: Path | None) -> None:
+    """Load and check a data source; print what it holds or every problem found.
+
+    \b
+    Example:
+      reportgen validate sample_data
+    """
+    from reportgen.data.summary import describe_dataset
+
+    _config, dataset = _load(source, config_path, skip_bad_rows)
+    click.echo(describe_dataset(dataset))
+
+
+@cli.command("sample-data")
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--collectors", default=8, show_default=True, type=click.IntRange(1))
+@click.option("--teams", default=2, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--accounts",
+    default=None,
+    type=click.IntRange(1),
+    help="Accounts in collection at any month end [default: 400 per collector].",
+)
+@click.option("--months", default=24, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--end", default="2024-12", show_default=True, metavar="YYYY-MM", help="Last month of the data."
+)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option(
+    "--format",
+    "fmt",
+    default="csv",
+    show_default=True,
+    type=click.Choice(["csv", "xlsx", "parquet"]),
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def sample_data(
+    out_dir: Path,
+    collectors: int,
+    teams: int,
+    accounts: int | None,
+    months: int,
+    end: str,
+    seed: int,
+    fmt: str,
+    force: bool,
+) -> None:
+    """Write a realistic synthetic data source, deterministic for a seed.
+
+    \b
+    Example:
+      reportgen sample-data my-data --collectors 50 --months 13 --seed 7
+    """
+    from reportgen.data.sample import SampleSpec, write_sample_data
+
+    spec = SampleSpec(
+        collectors=collectors,
+        teams=teams,
+        accounts=accounts,
+        months=months,
+        end=end,
+        seed=seed,
+        fmt=fmt,
+    )
+    _echo_paths(write_sample_data(out_dir, spec, force=force))
+
+
+@cli.command()
+@click.argument("source", type=SOURCE)
+@click.option(
+    "--period",
+    "-p",
+    required=True,
+    metavar="P",
+    help="2024-09, 2024-Q3, 2024-H2, 2024 or 2024-03..2024-08.",
+)
+@_scope_options
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json", "csv"]),
+)
+@_skip_option
+@_config_option
+def metrics(
+    source: Path,
+    period: str,
+    collector_id: str | None,
+    team_id: str | None,
+    all_collectors: bool,
+    fmt: str,
+    skip_bad_rows: bool,
+    config_path: Path | None,
+) -> None:
+    """Print the metrics of one scope and period, with previous and year-ago comparisons.
+
+    \b
+    Example:
+      reportgen metrics sample_data --period 2024-Q3 --team T01 --format json
+    """
+    from reportgen.metrics import metrics_document
+    from reportgen.metrics.output import format_document
+
+    scope = _scope(collector_id, team_id, all_collectors)
+    config, dataset = _load(source, config_path, skip_bad_rows)
+    document = metrics_document(dataset, period, scope, config)
+    click.echo(format_document(document, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("source", type=SOURCE)
+@click.option(
+    "--period",
+    "-p",
+    required=True,
+    metavar="P",
+    help="2024-09, 2024-Q3, 2024-H2, 2024 or 2024-03..2024-08.",
+)
+@_scope_options
+@click.option("--lang", default=None, type=LANGS, help="Report language [default: zh-CN].")
+@click.option(
+    "--format", "formats", default="md,docx", show_default=True, help="Comma-separated: md, docx."
+)
+@click.option(
+    "--notes",
+    "notes_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML notes: paragraphs per section.",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of templates searched before the built-in ones.",
+)
+@click.option(
+    "--reference-docx",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Word file whose styles, page setup, header and footer are used.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("."),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@_skip_option
+@_config_option
+def report(
+    source: Path,
+    period: str,
+    collector_id: str | None,
+    team_id: str | None,
+    all_collectors: bool,
+    lang: str | None,
+    formats: str,
+    notes_path: Path | None,
+    templates_dir: Path | None,
+    reference_docx: Path | None,
+    out_dir: Path,
+    force: bool,
+    skip_bad_rows: bool,
+    config_path: Path | None,
+) -> None:
+    """Write the work summary for one scope and period.
+
+    A collector's report for a year is a year-end review; a team or --all
+    report is a supervisor's roll-up.
+
+    \b
+    Example:
+      reportgen report sample_data --period 2024-09 --collector C001 --out reports
+    """
+    from reportgen.render.report import ReportOptions, write_report
+
+    scope = _scope(collector_id, team_id, all_collectors)
+    config, dataset = _load(source, config_path, skip_bad_rows)
+    options = ReportOptions.build(
+        language=lang or config.organisation.language,
+        formats=formats,
+        notes_path=notes_path,
+        templates_dir=templates_dir,
+        reference_docx=reference_docx,
+    )
+    _echo_paths(write_report(dataset, period, scope, config, options, out_dir, force=force))
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("reportgen-demo"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--lang", default="zh-CN", show_default=True, type=LANGS)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def demo(out_dir: Path, lang: str, force: bool) -> None:
+    """Render example reports from the bundled sample data.
+
+    A collector's monthly summary, a team's quarterly report and a collector's
+    year-end review, in Markdown and Word.
+
+    \b
+    Example:
+      reportgen demo --out demo-reports --lang en
+    """
+    from reportgen.render.demo import run_demo
+
+    _echo_paths(run_demo(out_dir, language=lang, force=force))
+
+
+@cli.command()
+@click.argument("source", type=SOURCE)
+@click.option("--period", "-p", required=True, metavar="P")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--jobs",
+    "-j",
+    default=None,
+    type=click.IntRange(1),
+    help="Processes to render with [default: the machine's cores].",
+)
+@click.option("--lang", "langs", default=None, help="Comma-separated languages [default: zh-CN].")
+@click.option("--format", "formats", default="md,docx", show_default=True)
+@click.option(
+    "--notes",
+    "notes_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of notes: C001.yaml, team-T01.yaml.",
+)
+@click.option(
+    "--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing archive folder.")
+@_skip_option
+@_config_option
+def archive(
+    source: Path,
+    period: str,
+    out_dir: Path,
+    jobs: int | None,
+    langs: str | None,
+    formats: str,
+    notes_dir: Path | None,
+    templates_dir: Path | None,
+    reference_docx: Path | None,
+    force: bool,
+    skip_bad_rows: bool,
+    config_path: Path | None,
+) -> None:
+    """Write every collector's and team's report for a period, with index and manifest.
+
+    \b
+    Example:
+      reportgen archive sample_data --period 2024 --out archive-2024
+    """
+    from reportgen.archive import ArchiveOptions, build_archive
+
+    config, dataset = _load(source, config_path, skip_bad_rows)
+    options = ArchiveOptions.build(
+        languages=langs or config.organisation.language,
+        formats=formats,
+        notes_dir=notes_dir,
+        templates_dir=templates_dir,
+        reference_docx=reference_docx,
+        jobs=jobs,
+    )
+    result = build_archive(dataset, period, config, options, out_dir, force=force)
+    _echo_paths(result.written)
+    click.echo(result.summary(), err=True)
+    if result.failures:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument(
+    "archive_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+def verify(archive_dir: Path) -> None:
+    """Check an archive against its manifest: every missing, extra or changed file.
+
+    \b
+    Example:
+      reportgen verify archive-2024
+    """
+    from reportgen.archive import verify_archive
+
+    outcome = verify_archive(archive_dir)
+    click.echo(outcome.describe())
+    if not outcome.ok:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(out_dir: Path, force: bool) -> None:
+    """Write a starter reportgen.toml and copies of the built-in templates.
+
+    \b
+    Example:
+      reportgen init my-org
+    """
+    from reportgen.render.starter import write_starter
+
+    _echo_paths(write_starter(out_dir, force=force))
+
+
+def main() -> None:
+    cli(prog_name="reportgen")
+
+
+if __name__ == "__main__":
+    main()

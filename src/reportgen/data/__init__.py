@@ -1,0 +1,1 @@
+"""Input data: the schema of every table, loading, validation and sample data."""
