@@ -1,0 +1,1 @@
+"""Rendering: report model, templates, Markdown, Word and charts."""
