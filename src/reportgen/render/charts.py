@@ -6,8 +6,16 @@ with figures already computed; this module only draws them.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from reportgen.render.fonts import register_chart_font
+
+if TYPE_CHECKING:  # matplotlib is imported on first drawing: ChartSpec alone stays light
+    from matplotlib.axes import Axes
 
 ChartKind = Literal["bar", "grouped_bar", "bar_line"]
 ValueFormat = Literal["money", "percent", "count"]
@@ -34,3 +42,170 @@ class ChartSpec:
     line_format: ValueFormat = "percent"
     value_axis_label: str = ""
     line_axis_label: str = ""
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+# Fixed size and resolution: the same spec gives the same pixels, and the Word
+# writer reads the size back from the PNG (its pHYs chunk) to fit the page.
+FIGURE_SIZE_INCHES = (6.4, 3.6)
+DPI = 150
+_BAR_COLOURS = ("#2F5597", "#ED7D31", "#70AD47", "#7F7F7F", "#FFC000", "#5B9BD5")
+_LINE_COLOUR = "#C00000"
+_MAX_LABELLED_BARS = 24  # above this, value labels on bars would overlap
+_UNITS = {
+    "zh-CN": ((1e8, "亿"), (1e4, "万")),
+    "zh-TW": ((1e8, "億"), (1e4, "萬")),
+    "en": ((1e9, "B"), (1e6, "M"), (1e3, "K")),
+}
+
+
+def format_value(value: float, value_format: ValueFormat, language: str) -> str:
+    """A chart label: money in 万/萬 (Chinese) or M (English), percent from a fraction."""
+    if value_format == "percent":
+        return f"{_trim(f'{value * 100:.1f}')}%"
+    if value_format == "count":
+        return f"{value:,.0f}"
+    for size, unit in _UNITS.get(language, _UNITS["en"]):
+        if abs(value) >= size:
+            return f"{_trim(f'{value / size:,.2f}')}{unit}"
+    return f"{value:,.0f}"
+
+
+def _trim(number: str) -> str:
+    """Drop trailing zeros of a fixed-point number: 12.50 -> 12.5, 10.00 -> 10."""
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+def render_chart(spec: ChartSpec, language: str) -> bytes:
+    """Draw ``spec`` as a PNG; the same spec and language always give the same bytes."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    _check(spec)
+    family = register_chart_font()
+    # Built-in defaults plus our few settings, so a user's matplotlibrc never
+    # changes a report; rc_context restores the caller's settings afterwards.
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(
+            {
+                "font.family": "sans-serif",
+                "font.sans-serif": [family, "DejaVu Sans"],
+                "font.size": 9,
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "axes.titlesize": 11,
+            }
+        )
+        # A bare Figure (no pyplot): nothing global to leak or lock when a
+        # process draws hundreds of charts.
+        figure = Figure(figsize=FIGURE_SIZE_INCHES, dpi=DPI, layout="constrained")
+        axes = figure.add_subplot()
+        if spec.kind == "bar_line":
+            _draw_bar_line(axes, spec, language)
+        else:
+            _draw_bars(axes, spec, language, legend=spec.kind == "grouped_bar")
+        axes.set_title(spec.title)
+        _label_categories(axes, spec.categories)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _check(spec: ChartSpec) -> None:
+    expected = {"bar": 1, "bar_line": 2}.get(spec.kind)
+    if spec.kind not in ("bar", "grouped_bar", "bar_line"):
+        raise ValueError(f"chart {spec.name!r}: unknown kind {spec.kind!r}")
+    if expected is not None and len(spec.series) != expected:
+        raise ValueError(
+            f"chart {spec.name!r}: a {spec.kind} chart takes {expected} series, "
+            f"got {len(spec.series)}"
+        )
+    if not spec.series:
+        raise ValueError(f"chart {spec.name!r}: no series")
+    for label, values in spec.series:
+        if len(values) != len(spec.categories):
+            raise ValueError(
+                f"chart {spec.name!r}: series {label!r} has {len(values)} values "
+                f"for {len(spec.categories)} categories"
+            )
+
+
+def _draw_bars(axes: Axes, spec: ChartSpec, language: str, *, legend: bool) -> None:
+    series = spec.series if spec.kind != "bar_line" else spec.series[:1]
+    positions = np.arange(len(spec.categories), dtype=float)
+    width = 0.8 / len(series)
+    # Value labels only where they stay legible and clear of a line drawn on top.
+    label_bars = (
+        spec.kind != "bar_line" and len(series) * len(spec.categories) <= _MAX_LABELLED_BARS
+    )
+    for index, (label, values) in enumerate(series):
+        # Only the known values become bars: a missing value is a gap, never a 0.
+        known = [i for i, value in enumerate(values) if value is not None]
+        heights = [float(values[i]) for i in known]
+        offset = (index - (len(series) - 1) / 2) * width
+        bars = axes.bar(
+            positions[known] + offset,
+            heights,
+            width=width,
+            label=label,
+            color=_BAR_COLOURS[index % len(_BAR_COLOURS)],
+        )
+        if label_bars:
+            axes.bar_label(
+                bars,
+                labels=[format_value(h, spec.value_format, language) for h in heights],
+                padding=2,
+                fontsize=7,
+            )
+    _format_axis(axes.yaxis, spec.value_format, language)
+    axes.set_ylabel(spec.value_axis_label)
+    axes.margins(y=0.12)
+    if legend:
+        _legend(axes, *axes.get_legend_handles_labels())
+
+
+def _draw_bar_line(axes: Axes, spec: ChartSpec, language: str) -> None:
+    _draw_bars(axes, spec, language, legend=False)
+    line_label, line_values = spec.series[1]
+    right = axes.twinx()
+    right.spines["right"].set_visible(True)
+    # NaN breaks the line: a missing month shows as a gap, not a dip to zero.
+    ys = np.array([np.nan if v is None else float(v) for v in line_values])
+    right.plot(
+        np.arange(len(spec.categories)),
+        ys,
+        color=_LINE_COLOUR,
+        marker="o",
+        markersize=4,
+        label=line_label,
+    )
+    _format_axis(right.yaxis, spec.line_format, language)
+    right.set_ylabel(spec.line_axis_label)
+    if np.nanmin(ys, initial=0.0) >= 0:
+        right.set_ylim(bottom=0)
+    handles = axes.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    _legend(axes, handles, [spec.series[0][0], line_label])
+
+
+def _legend(axes: Axes, handles: list, labels: list[str]) -> None:
+    # Below everything, rotated category labels included; constrained layout makes room.
+    axes.figure.legend(
+        handles, labels, loc="outside lower center", ncols=len(labels), frameon=False
+    )
+
+
+def _format_axis(axis, value_format: ValueFormat, language: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_value(v, value_format, language)))
+
+
+def _label_categories(axes: Axes, categories: tuple[str, ...]) -> None:
+    axes.set_xticks(np.arange(len(categories)), labels=list(categories))
+    crowded = len(categories) > 8 or max((len(c) for c in categories), default=0) > 8
+    if crowded:
+        axes.tick_params(axis="x", labelrotation=35)
+        for tick_label in axes.get_xticklabels():
+            tick_label.set_horizontalalignment("right")
