@@ -1,0 +1,1 @@
+"""Words and numbers for reports: formatting per language, findings, fixed wording."""

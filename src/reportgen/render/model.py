@@ -1,0 +1,286 @@
+"""The report model: everything a report says, as plain picklable data.
+
+:func:`build_report_models` computes the metrics once per period (the
+report's, the previous, the year-ago and, for a year-end review, each month)
+and fills one :class:`ReportModel` per scope with plain values: no
+DataFrames, so the archive can send models to worker processes, and no
+words, so one model renders in every language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from reportgen.config import Config
+from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, Dataset
+from reportgen.narrative.findings import Finding, Target, find_problems, next_targets
+from reportgen.scope import Scope
+
+if TYPE_CHECKING:
+    from reportgen.metrics import MetricsEngine
+    from reportgen.periods import Period
+
+ReportKind = Literal["collector", "team", "review"]
+
+# The figures kept for each member of a team and each month of a year.
+ROW_KEYS = (
+    "recovered_amount",
+    "recovery_rate",
+    "assigned_balance",
+    "contacts",
+    "connect_rate",
+    "rpc_rate",
+    "ptp_kept_rate",
+    "contact_coverage",
+    "complaints",
+    "compliance_flags",
+)
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    label: str
+    kind: str
+    months: tuple[str, ...]
+    start: str  # ISO date
+    end: str
+
+    @classmethod
+    def of(cls, period: Period) -> PeriodInfo:
+        return cls(
+            period.label,
+            period.kind,
+            tuple(period.months),
+            period.start.isoformat(),
+            period.end.isoformat(),
+        )
+
+
+@dataclass(frozen=True)
+class ScopeInfo:
+    kind: str  # collector | team | all
+    id: str | None
+    name: str | None
+    team_id: str | None = None
+    team_name: str | None = None
+    supervisor: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison period; ``metrics`` is None when ``accounts`` does not cover it."""
+
+    period: PeriodInfo
+    metrics: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: str
+    name: str
+    figures: dict[str, Any]  # ROW_KEYS of this period
+    previous: dict[str, Any] | None  # ROW_KEYS of the previous period, when covered
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str
+    figures: dict[str, Any] | None  # None when accounts does not cover the month
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    kind: ReportKind
+    scope: ScopeInfo
+    period: PeriodInfo
+    metrics: dict[str, Any]
+    previous: Comparison
+    year_ago: Comparison
+    channel_activity: dict[str, dict[str, int]]
+    missing_tables: tuple[str, ...]  # optional tables the source does not have
+    uncovered_tables: tuple[str, ...]  # tables present that do not cover the whole period
+    findings: tuple[Finding, ...]
+    targets: tuple[Target, ...]
+    bucket_labels: tuple[str, ...]
+    organisation: str = ""
+    currency: str = "CNY"
+    members: tuple[MemberRow, ...] = ()
+    months: tuple[MonthRow, ...] = ()
+
+    @property
+    def basename_scope(self) -> str:
+        if self.scope.kind == "collector":
+            return str(self.scope.id)
+        if self.scope.kind == "team":
+            return f"team-{self.scope.id}"
+        return "all"
+
+
+def report_kind(scope: Scope, period: Period) -> ReportKind:
+    """A collector's year is a year-end review; teams and all collectors get the roll-up."""
+    if scope.kind == "collector":
+        return "review" if period.kind == "year" else "collector"
+    return "team"
+
+
+def build_report_models(
+    engine: MetricsEngine, period: Period, scopes: list[Scope], config: Config
+) -> list[ReportModel]:
+    """One model per scope, with every period's metrics computed once for all of them."""
+    from reportgen.metrics import scope_name
+
+    dataset: Dataset = engine.dataset
+    current = engine.period_metrics(period)
+    previous_period, year_ago_period = period.previous(), period.year_ago()
+    previous = engine.period_metrics(previous_period) if engine.covers(previous_period) else None
+    year_ago = engine.period_metrics(year_ago_period) if engine.covers(year_ago_period) else None
+    monthly = {}
+    if any(report_kind(scope, period) == "review" for scope in scopes):
+        from reportgen.periods import parse_period
+
+        for month in period.months:
+            month_period = parse_period(month)
+            monthly[month] = (
+                engine.period_metrics(month_period) if engine.covers(month_period) else None
+            )
+    missing, uncovered = table_availability(dataset, period)
+    roster = _roster(dataset)
+
+    models = []
+    for scope in scopes:
+        kind = report_kind(scope, period)
+        metrics = dict(current.for_scope(scope))
+        before = dict(previous.for_scope(scope)) if previous is not None else None
+        last_year = dict(year_ago.for_scope(scope)) if year_ago is not None else None
+        members: tuple[MemberRow, ...] = ()
+        if kind == "team":
+            ids = _member_ids(roster, scope)
+            members = _member_rows(ids, roster, current.collectors, previous)
+        months: tuple[MonthRow, ...] = ()
+        if kind == "review":
+            months = tuple(
+                MonthRow(m, _row(pm.for_scope(scope)) if pm is not None else None)
+                for m, pm in monthly.items()
+            )
+        models.append(
+            ReportModel(
+                kind=kind,
+                scope=_scope_info(dataset, roster, scope, scope_name(dataset, scope)),
+                period=PeriodInfo.of(period),
+                metrics=metrics,
+                previous=Comparison(PeriodInfo.of(previous_period), before),
+                year_ago=Comparison(PeriodInfo.of(year_ago_period), last_year),
+                channel_activity={
+                    channel: dict(values)
+                    for channel, values in (current.channel_activity(scope) or {}).items()
+                },
+                missing_tables=missing,
+                uncovered_tables=uncovered,
+                findings=tuple(find_problems(metrics, before, last_year, config)),
+                targets=tuple(next_targets(metrics, config)),
+                bucket_labels=tuple(config.buckets.labels),
+                organisation=config.organisation.name,
+                currency=config.organisation.currency,
+                members=members,
+                months=months,
+            )
+        )
+    return models
+
+
+def table_availability(dataset: Dataset, period: Period) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(optional tables absent, optional tables present that do not cover every month)."""
+    missing, uncovered = [], []
+    for name in OPTIONAL_TABLES:
+        table = dataset.table(name)
+        if table is None:
+            missing.append(name)
+            continue
+        dates = table[DATE_COLUMNS[name]]
+        if dates.empty or dates.isna().all():
+            uncovered.append(name)
+            continue
+        first, last = dates.min().strftime("%Y-%m"), dates.max().strftime("%Y-%m")
+        if period.months[0] < first or period.months[-1] > last:
+            uncovered.append(name)
+    return tuple(missing), tuple(uncovered)
+
+
+def _row(metrics: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if metrics is None:
+        return None
+    return {key: metrics.get(key) for key in ROW_KEYS}
+
+
+def _roster(dataset: Dataset) -> dict[str, dict[str, Any]]:
+    """collector_id → {name, team_id, team_name, supervisor} from the collectors table."""
+    frame = dataset.collectors
+    columns = [c for c in ("name", "team_id", "team_name", "supervisor") if c in frame.columns]
+    records = frame.set_index("collector_id")[columns].to_dict("index")
+    return {
+        str(cid): {k: (None if _blank(v) else str(v)) for k, v in rec.items()}
+        for cid, rec in records.items()
+    }
+
+
+def _blank(value: Any) -> bool:
+    return (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or str(value) in ("", "nan", "<NA>")
+    )
+
+
+def _member_ids(roster: Mapping[str, Mapping[str, Any]], scope: Scope) -> list[str]:
+    if scope.kind == "all":
+        return sorted(roster)
+    return sorted(cid for cid, rec in roster.items() if rec.get("team_id") == scope.id)
+
+
+def _member_rows(
+    ids: list[str],
+    roster: Mapping[str, Mapping[str, Any]],
+    current: Mapping[str, Mapping[str, Any]],
+    previous: Any,
+) -> tuple[MemberRow, ...]:
+    rows = [
+        MemberRow(
+            cid,
+            roster[cid].get("name") or cid,
+            _row(current.get(cid)) or dict.fromkeys(ROW_KEYS),
+            _row(previous.collectors.get(cid)) if previous is not None else None,
+        )
+        for cid in ids
+    ]
+    # The ranking: recovered amount, largest first; ties and unknowns by id.
+    known = [r for r in rows if r.figures.get("recovered_amount") is not None]
+    unknown = [r for r in rows if r.figures.get("recovered_amount") is None]
+    known.sort(key=lambda r: (-r.figures["recovered_amount"], r.id))
+    return tuple(known + sorted(unknown, key=lambda r: r.id))
+
+
+def _scope_info(
+    dataset: Dataset, roster: Mapping[str, Mapping[str, Any]], scope: Scope, name: str | None
+) -> ScopeInfo:
+    if scope.kind == "collector":
+        record = roster.get(str(scope.id), {})
+        return ScopeInfo(
+            "collector",
+            scope.id,
+            name or record.get("name"),
+            record.get("team_id"),
+            record.get("team_name") or record.get("team_id"),
+            record.get("supervisor"),
+        )
+    if scope.kind == "team":
+        supervisors = sorted(
+            {
+                rec["supervisor"]
+                for rec in roster.values()
+                if rec.get("team_id") == scope.id and rec.get("supervisor")
+            }
+        )
+        return ScopeInfo("team", scope.id, name, scope.id, name, "、".join(supervisors) or None)
+    return ScopeInfo("all", None, None)
