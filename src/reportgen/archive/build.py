@@ -1,0 +1,368 @@
+"""``reportgen archive``: every collector's, team's and the centre's report for a period.
+
+The run, in order:
+
+1. Check everything that can be checked before any work: the output folder,
+   the period (the snapshots must cover it), the notes folder, the options.
+2. Compute the metrics of every scope once, in this process, and build every
+   report model from them.
+3. Render the reports over ``--jobs`` processes into a temporary folder beside
+   the archive (``DIR.tmp-XXXX``); a report that fails is recorded, the rest
+   are written.
+4. Write index.md, index.csv and manifest.json, then rename the temporary
+   folder into place. With ``--force`` an old archive is renamed aside first
+   and deleted only once the new one is in place.
+
+An interruption (Ctrl-C, SIGTERM) removes the temporary folder, so DIR is
+either absent, the old archive, or the complete new one: never half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen import __version__
+from reportgen.archive.index import IndexRow, index_csv, index_markdown
+from reportgen.archive.layout import (
+    INDEX_CSV,
+    INDEX_MD,
+    MANIFEST,
+    check_distinct_folders,
+    scope_folder,
+)
+from reportgen.archive.manifest import (
+    build_manifest,
+    configuration_entry,
+    fingerprint,
+    input_fingerprints,
+    manifest_bytes,
+    template_files,
+)
+from reportgen.archive.notes_folder import load_notes_folder, notes_files
+from reportgen.archive.options import ArchiveOptions
+from reportgen.archive.progress import progress_bar
+from reportgen.archive.runner import render_all
+from reportgen.archive.workers import (
+    FileRecord,
+    ReportJob,
+    ReportOutcome,
+    describe_error,
+    sha256_bytes,
+)
+from reportgen.config import Config
+from reportgen.data.dataset import Dataset
+from reportgen.errors import OutputError, ReportgenError
+from reportgen.output import write_atomic
+from reportgen.resources import templates_dir as builtin_templates_dir
+from reportgen.scope import Scope
+
+
+@dataclass
+class ArchiveResult:
+    out_dir: Path
+    period_label: str
+    reports: int
+    written: list[Path] = field(default_factory=list)
+    failures: list[ReportOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        done = self.reports - len(self.failures)
+        lines = [
+            f"{self.out_dir}: {done} of {self.reports} report(s) written, "
+            f"{len(self.failures)} failed; {len(self.written)} file(s) in {self.seconds:.1f} s"
+        ]
+        if self.failures:
+            lines.append("failed reports (also listed in index.md and index.csv):")
+            for outcome in self.failures:
+                who = " ".join(p for p in (outcome.scope.kind, outcome.scope.id or "") if p)
+                lines.append(f"  {who} ({outcome.language}): {outcome.error}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Member:
+    name: str | None
+    team_id: str | None
+    team_name: str | None
+
+
+def archive_scopes(dataset: Dataset) -> list[Scope]:
+    """Every collector on the roster, every team, and the whole centre, in that order."""
+    roster = dataset.collectors
+    collectors = sorted(set(roster["collector_id"].tolist()))
+    teams = sorted(set(roster["team_id"].tolist()))
+    return (
+        [Scope.collector(cid) for cid in collectors]
+        + [Scope.team(tid) for tid in teams]
+        + [Scope.everyone()]
+    )
+
+
+def _who(dataset: Dataset) -> dict[Scope, _Member]:
+    roster = dataset.collectors
+    team_names = roster["team_name"] if "team_name" in roster else roster["team_id"]
+    members: dict[Scope, _Member] = {}
+    for cid, name, tid, tname in zip(
+        roster["collector_id"].tolist(),
+        roster["name"].tolist(),
+        roster["team_id"].tolist(),
+        team_names.tolist(),
+        strict=True,
+    ):
+        tname = tname if isinstance(tname, str) and tname else tid
+        members[Scope.collector(cid)] = _Member(name, tid, tname)
+        members.setdefault(Scope.team(tid), _Member(tname, tid, tname))
+    members[Scope.everyone()] = _Member(None, None, None)
+    return members
+
+
+def _build_models(engine: Any, period: Any, scopes: list[Scope], config: Config):
+    """Every scope's model in one call (metrics computed once); if that raises for reasons
+    other than bad input, build scope by scope so one bad scope fails alone."""
+    from reportgen.render.report import build_report_models
+
+    try:
+        return list(build_report_models(engine, period, scopes, config)), {}
+    except ReportgenError:
+        raise
+    except Exception:
+        models: list[Any] = []
+        errors: dict[int, str] = {}
+        for position, scope in enumerate(scopes):
+            try:
+                models.extend(build_report_models(engine, period, [scope], config))
+            except ReportgenError:
+                raise
+            except Exception as exc:
+                models.append(None)
+                errors[position] = describe_error(exc)
+        return models, errors
+
+
+def _check_out_dir(out_dir: Path, force: bool) -> None:
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a folder; choose another --out")
+    if not force:
+        raise OutputError(f"{out_dir} already exists; use --force to replace the whole archive")
+    if any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file():
+        # --force replaces an earlier archive, never an arbitrary folder of someone's files.
+        raise OutputError(
+            f"{out_dir} is not empty and holds no {MANIFEST}, so it is not an earlier archive; "
+            "refusing to replace it even with --force"
+        )
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while the archive is built, so the temporary folder is
+    removed on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt("terminated")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _publish(staging: Path, out_dir: Path, force: bool) -> None:
+    """Rename the finished archive into place, replacing an old one whole."""
+    _check_out_dir(out_dir, force)  # again: the folder may have appeared while rendering
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.old-", dir=out_dir.parent))
+    aside.rmdir()
+    os.rename(out_dir, aside)
+    try:
+        os.rename(staging, out_dir)
+    except BaseException:
+        os.rename(aside, out_dir)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def build_archive(
+    dataset: Dataset,
+    period: str | Any,
+    config: Config,
+    options: ArchiveOptions,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    progress: Callable[[int, str], Any] | None = None,
+) -> ArchiveResult:
+    """Write the archive of ``period`` to ``out_dir``; see the module docstring.
+
+    ``progress`` builds the progress callback (default: a rich bar on stderr).
+    """
+    from reportgen.metrics import MetricsEngine
+    from reportgen.periods import parse_period
+    from reportgen.render.report import ReportOptions
+
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir, force)
+    period_obj = parse_period(period) if isinstance(period, str) else period
+
+    engine = MetricsEngine(dataset, config)
+    period_metrics = engine.period_metrics(period_obj)  # a period not covered fails here
+    scopes = archive_scopes(dataset)
+    check_distinct_folders(scopes)
+    who = _who(dataset)
+    team_ids = [scope.id for scope in scopes if scope.kind == "team"]
+    collector_ids = [scope.id for scope in scopes if scope.kind == "collector"]
+    notes = (
+        load_notes_folder(options.notes_dir, collector_ids, team_ids)
+        if options.notes_dir is not None
+        else {}
+    )
+    report_options = {
+        language: ReportOptions.build(
+            language=language,
+            formats=options.formats,
+            templates_dir=options.templates_dir,
+            reference_docx=options.reference_docx,
+        )
+        for language in options.languages
+    }
+    models, model_errors = _build_models(engine, period_obj, scopes, config)
+
+    jobs: list[ReportJob] = []
+    failed_early: list[ReportOutcome] = []
+    for position, (scope, model) in enumerate(zip(scopes, models, strict=True)):
+        for offset, language in enumerate(options.languages):
+            order = position * len(options.languages) + offset
+            if position in model_errors:
+                failed_early.append(
+                    ReportOutcome(order, scope, language, error=model_errors[position])
+                )
+            else:
+                folder = scope_folder(scope)
+                jobs.append(ReportJob(order, scope, language, folder, model, notes.get(scope)))
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    total = len(jobs) + len(failed_early)
+    staging = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        with _sigterm_as_interrupt():
+            bar = progress or progress_bar
+            with bar(total, f"archive {period_obj.label}") as advance:
+                advance(len(failed_early))
+                outcomes = render_all(
+                    jobs,
+                    config=config,
+                    report_options=report_options,
+                    root=staging,
+                    processes=options.jobs,
+                    progress=advance,
+                )
+            outcomes = sorted(outcomes + failed_early, key=lambda outcome: outcome.order)
+            records = [record for outcome in outcomes for record in outcome.files]
+            rows = [
+                _index_row(outcome, who[outcome.scope], period_metrics.for_scope(outcome.scope))
+                for outcome in outcomes
+            ]
+            for name, data in (
+                (INDEX_MD, index_markdown(rows, period_obj.label, options.languages[0])),
+                (INDEX_CSV, index_csv(rows)),
+            ):
+                write_atomic(staging / name, data)
+                records.append(FileRecord(name, len(data), sha256_bytes(data)))
+            manifest = _manifest(dataset, period_obj, config, options, outcomes, records)
+            write_atomic(staging / MANIFEST, manifest_bytes(manifest))
+            _publish(staging, out_dir, force)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    written = sorted(out_dir / record.path for record in records)
+    written.append(out_dir / MANIFEST)
+    return ArchiveResult(
+        out_dir=out_dir,
+        period_label=period_obj.label,
+        reports=total,
+        written=written,
+        failures=[outcome for outcome in outcomes if not outcome.ok],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _index_row(outcome: ReportOutcome, member: _Member, metrics: dict[str, Any]) -> IndexRow:
+    documents = tuple(
+        record.path for record in outcome.files if record.path.endswith((".md", ".docx"))
+    )
+    scope = outcome.scope
+    return IndexRow(
+        kind=scope.kind,
+        id=scope.id,
+        name=member.name,
+        team_id=member.team_id,
+        team_name=member.team_name,
+        language=outcome.language,
+        title=outcome.title,
+        figures=metrics,
+        files=documents,
+        error=outcome.error,
+    )
+
+
+def _manifest(
+    dataset: Dataset,
+    period: Any,
+    config: Config,
+    options: ArchiveOptions,
+    outcomes: list[ReportOutcome],
+    records: list[FileRecord],
+) -> dict[str, Any]:
+    failures = [
+        {
+            "kind": outcome.scope.kind,
+            "id": outcome.scope.id,
+            "language": outcome.language,
+            "error": outcome.error,
+        }
+        for outcome in outcomes
+        if not outcome.ok
+    ]
+    notes = (
+        [fingerprint(path) for path in notes_files(options.notes_dir)]
+        if options.notes_dir is not None
+        else []
+    )
+    return build_manifest(
+        version=__version__,
+        period=period.as_json(),
+        languages=options.languages,
+        formats=options.formats,
+        inputs=input_fingerprints(dataset.sources),
+        configuration=configuration_entry(config),
+        templates=template_files(builtin_templates_dir(), options.templates_dir),
+        reference_docx=(
+            fingerprint(options.reference_docx) if options.reference_docx is not None else None
+        ),
+        notes=notes,
+        reports={
+            "total": len(outcomes),
+            "written": len(outcomes) - len(failures),
+            "failed": failures,
+        },
+        files=records,
+    )

@@ -1,0 +1,71 @@
+"""What an archive run was asked for: languages, formats, notes, templates, processes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.config import LANGUAGES
+from reportgen.errors import ReportgenError
+
+FORMATS = ("md", "docx")
+
+
+def split_list(value: str | Sequence[str], what: str, allowed: Sequence[str]) -> tuple[str, ...]:
+    """Parse ``"zh-CN,en"`` (or a sequence) into unique items, order kept, each in ``allowed``."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    chosen: list[str] = []
+    for raw in items:
+        item = raw.strip()
+        if not item:
+            continue
+        if item not in allowed:
+            raise ReportgenError(
+                f"unknown {what} {item!r}; expected one or more of {', '.join(allowed)}"
+            )
+        if item not in chosen:
+            chosen.append(item)
+    if not chosen:
+        raise ReportgenError(f"no {what} given; expected one or more of {', '.join(allowed)}")
+    return tuple(chosen)
+
+
+@dataclass(frozen=True)
+class ArchiveOptions:
+    languages: tuple[str, ...]
+    formats: tuple[str, ...]
+    notes_dir: Path | None
+    templates_dir: Path | None
+    reference_docx: Path | None
+    jobs: int
+
+    @classmethod
+    def build(
+        cls,
+        languages: str | Sequence[str],
+        formats: str | Sequence[str] = FORMATS,
+        notes_dir: Path | None = None,
+        templates_dir: Path | None = None,
+        reference_docx: Path | None = None,
+        jobs: int | None = None,
+    ) -> ArchiveOptions:
+        """Check every option up front, so a bad one fails before any report is rendered."""
+        if jobs is None:
+            jobs = os.cpu_count() or 1
+        if jobs < 1:
+            raise ReportgenError(f"--jobs must be at least 1, found {jobs}")
+        for label, folder in (("--notes", notes_dir), ("--templates", templates_dir)):
+            if folder is not None and not Path(folder).is_dir():
+                raise ReportgenError(f"{label} {folder}: not a folder")
+        if reference_docx is not None and not Path(reference_docx).is_file():
+            raise ReportgenError(f"--reference-docx {reference_docx}: not a file")
+        return cls(
+            languages=split_list(languages, "language", LANGUAGES),
+            formats=split_list(formats, "format", FORMATS),
+            notes_dir=Path(notes_dir) if notes_dir is not None else None,
+            templates_dir=Path(templates_dir) if templates_dir is not None else None,
+            reference_docx=Path(reference_docx) if reference_docx is not None else None,
+            jobs=jobs,
+        )

@@ -1,0 +1,115 @@
+"""Spread report rendering over processes, reporting progress as chunks finish.
+
+``jobs == 1`` renders in this process (no pool) through the very same
+:class:`RenderWorker`, so the bytes written are the same either way.
+
+Worker processes are started with ``forkserver`` (``spawn`` where that is not
+available): they do not inherit the parent's loaded data source, and the
+render stack is imported once in the server and shared by every worker it
+forks, so starting a worker is cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from reportgen.archive.workers import (
+    RenderWorker,
+    ReportJob,
+    ReportOutcome,
+    init_worker_process,
+    render_chunk_in_worker,
+)
+from reportgen.config import Config
+from reportgen.errors import ReportgenError
+
+Progress = Callable[[int], None]  # called with the number of reports just finished
+
+# Modules the forkserver imports once, before forking workers.
+_PRELOAD = ["reportgen.archive.workers", "reportgen.render.report"]
+
+
+def chunk_size(reports: int, jobs: int) -> int:
+    """Small enough that every process stays busy to the end (about eight chunks each) and the
+    progress bar moves; large enough that pickling a model is not paid for one report at a time."""
+    return max(1, min(16, math.ceil(reports / (jobs * 8))))
+
+
+def chunked(jobs: list[ReportJob], size: int) -> list[list[ReportJob]]:
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+def _pool_context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def render_all(
+    jobs: list[ReportJob],
+    *,
+    config: Config,
+    report_options: dict[str, Any],
+    root: Path,
+    processes: int,
+    progress: Progress,
+) -> list[ReportOutcome]:
+    """Render every job, writing its files under ``root``; outcomes in the jobs' order."""
+    # Prepared in this process first in every case: a bad template folder or reference
+    # document is then one clear error before any worker starts.
+    local = RenderWorker(config, report_options, root)
+    processes = min(processes, len(jobs)) if jobs else 1
+    if processes <= 1:
+        outcomes = []
+        for job in jobs:
+            outcomes.append(local.render_one(job))
+            progress(1)
+        return outcomes
+    del local
+    return _render_in_pool(jobs, config, report_options, root, processes, progress)
+
+
+def _render_in_pool(
+    jobs: list[ReportJob],
+    config: Config,
+    report_options: dict[str, Any],
+    root: Path,
+    processes: int,
+    progress: Progress,
+) -> list[ReportOutcome]:
+    chunks = chunked(jobs, chunk_size(len(jobs), processes))
+    outcomes: list[ReportOutcome] = []
+    executor = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=_pool_context(),
+        initializer=init_worker_process,
+        initargs=(config, report_options, root),
+    )
+    try:
+        pending = {executor.submit(render_chunk_in_worker, chunk) for chunk in chunks}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                finished = future.result()
+                outcomes.extend(finished)
+                progress(len(finished))
+    except BrokenProcessPool as exc:
+        raise ReportgenError(
+            f"a rendering process died ({exc}); no archive was written. "
+            "Try again with --jobs 1 to see the cause."
+        ) from None
+    finally:
+        # On an interruption, drop queued chunks and wait for running ones, so nothing is
+        # still writing into the temporary folder when it is removed.
+        executor.shutdown(wait=True, cancel_futures=True)
+    outcomes.sort(key=lambda outcome: outcome.order)
+    return outcomes
