@@ -354,7 +354,7 @@ def _manifest(
         formats=options.formats,
         inputs=input_fingerprints(dataset.sources),
         configuration=configuration_entry(config),
-        templates=template_files(builtin_templates_dir(), options.templates_dir),
+        templates=template_files(builtin_templates_dir(), options.templates_dir, options.languages),
         reference_docx=(
             fingerprint(options.reference_docx) if options.reference_docx is not None else None
         ),

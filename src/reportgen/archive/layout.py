@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
 from reportgen.errors import ReportgenError
 from reportgen.scope import Scope
@@ -59,8 +58,8 @@ def check_distinct_folders(scopes: Iterable[Scope]) -> None:
 
 def report_path(folder: str, relative: str) -> str:
     """Join a renderer's relative file path under the scope's folder, refusing any path that
-    would escape it (absolute, ``..``, or a reserved archive file name)."""
-    path = PurePosixPath(relative.replace("\\", "/"))
-    if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
+    would escape it or is oddly formed (absolute, a drive, empty, ``.`` or ``..`` parts)."""
+    parts = relative.replace("\\", "/").split("/")
+    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
         raise ReportgenError(f"renderer produced an unsafe file path {relative!r}")
-    return f"{folder}/{path.as_posix()}"
+    return f"{folder}/{'/'.join(parts)}"

@@ -73,16 +73,22 @@ def configuration_entry(config: Config) -> dict[str, Any]:
     }
 
 
-def template_files(builtin_dir: Path, override_dir: Path | None) -> list[dict[str, Any]]:
-    """Every template file the search path resolves: the override folder's copy where it has
-    one, the built-in one otherwise."""
+def template_files(
+    builtin_dir: Path, override_dir: Path | None, languages: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Every template file the search path of each language resolves (``<folder>/<language>/``):
+    the override folder's copy where it has one, the built-in one otherwise."""
     resolved: dict[str, tuple[str, Path]] = {}
     for origin, folder in (("built-in", builtin_dir), ("override", override_dir)):
-        if folder is None or not Path(folder).is_dir():
+        if folder is None:
             continue
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                resolved[path.relative_to(folder).as_posix()] = (origin, path)
+        for language in languages:
+            searched = Path(folder) / language
+            if not searched.is_dir():
+                continue
+            for path in sorted(searched.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    resolved[path.relative_to(folder).as_posix()] = (origin, path)
     return [
         {"name": name, "origin": origin, "sha256": sha256_file(path)}
         for name, (origin, path) in sorted(resolved.items())
