@@ -1,0 +1,133 @@
+"""Benchmark ``reportgen archive``: a year of data, every report, --jobs 1 and all cores.
+
+    .venv/bin/python benchmarks/bench_archive.py                  # 50 and 200 collectors
+    .venv/bin/python benchmarks/bench_archive.py --collectors 50  # one size
+    .venv/bin/python benchmarks/bench_archive.py --work /tmp/bench-archive --keep
+
+For each size it generates ``reportgen sample-data --collectors N --months 13``
+(the year 2024 plus its opening snapshot), then times ``reportgen archive
+SOURCE --period 2024`` end to end (loading, metrics, rendering Markdown and
+Word, index, manifest) once with ``--jobs 1`` and once with every core. Each
+run is measured from a fresh wrapper process: wall time, and the peak
+resident memory of the largest process of the run (``RUSAGE_CHILDREN``
+ru_maxrss, which also covers the worker processes once they have exited).
+Prints a Markdown section for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPORTGEN = [sys.executable, "-m", "reportgen"]
+
+# Runs one command and prints {"seconds": wall, "peak_kib": max RSS of any descendant}.
+_MEASURE = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"code": code, "seconds": seconds, "peak_kib": peak}))
+"""
+
+
+def measure(command: list[str]) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], check=True, capture_output=True, text=True
+    ).stdout
+    result = json.loads(output)
+    if result["code"] != 0:
+        raise SystemExit(f"failed ({result['code']}): {' '.join(command)}")
+    return result
+
+
+def count_reports(archive: Path) -> tuple[int, int]:
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    return manifest["reports"]["written"], len(manifest["files"]) + 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--collectors", type=int, action="append", help="default: 50 and 200")
+    parser.add_argument("--teams", type=int, default=None, help="default: one per 10 collectors")
+    parser.add_argument("--formats", default="md,docx")
+    parser.add_argument("--work", type=Path, default=None, help="working folder (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data and archives")
+    args = parser.parse_args()
+    sizes = args.collectors or [50, 200]
+    cores = os.cpu_count() or 1
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-archive-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    rows = []
+    try:
+        for collectors in sizes:
+            teams = args.teams or max(1, collectors // 10)
+            source = work / f"data-{collectors}"
+            if not (source / "collectors.csv").exists():
+                subprocess.run(
+                    [
+                        *REPORTGEN,
+                        "sample-data",
+                        str(source),
+                        "--collectors",
+                        str(collectors),
+                        "--teams",
+                        str(teams),
+                        "--months",
+                        "13",
+                        "--end",
+                        "2024-12",
+                        "--force",
+                    ],
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+            for jobs in sorted({1, cores}):
+                out = work / f"archive-{collectors}-j{jobs}"
+                shutil.rmtree(out, ignore_errors=True)
+                command = [
+                    *REPORTGEN,
+                    "archive",
+                    str(source),
+                    "--period",
+                    "2024",
+                    "--out",
+                    str(out),
+                    "--jobs",
+                    str(jobs),
+                    "--format",
+                    args.formats,
+                ]
+                result = measure(command)
+                reports, files = count_reports(out)
+                rows.append((collectors, teams, jobs, reports, files, result))
+                print(
+                    f"{collectors} collectors, --jobs {jobs}: {reports} reports, {files} files, "
+                    f"{result['seconds']:.1f} s, {reports / result['seconds']:.1f} reports/s, "
+                    f"peak {result['peak_kib'] / 1024:.0f} MiB",
+                    file=sys.stderr,
+                )
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print("| collectors | teams | --jobs | reports | files | wall time | reports/s | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for collectors, teams, jobs, reports, files, result in rows:
+        print(
+            f"| {collectors} | {teams} | {jobs} | {reports} | {files} | "
+            f"{result['seconds']:.1f} s | {reports / result['seconds']:.1f} | "
+            f"{result['peak_kib'] / 1024:.0f} MiB |"
+        )
+
+
+if __name__ == "__main__":
+    main()
