@@ -1,0 +1,294 @@
+"""Loading a data source into a :class:`Dataset`, checking everything on the way.
+
+The steps, for each table: find its file (read_source), read every cell as
+text (read_csv / read_xlsx / read_parquet), match headers to canonical
+columns (aliases), convert and check each column (validate_cells), then the
+rules across cells and tables (validate_rules). Every problem of every file
+is gathered before anything is raised, so the user fixes them all in one go.
+
+With ``skip_bad_rows`` the rows with problems are dropped and counted per
+file instead; problems with a whole file or column, or a collector listed
+twice on the roster, cannot be skipped and still raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reportgen.config import Config
+from reportgen.data import validate_rules as rules
+from reportgen.data.aliases import HEADER_ALIASES, AliasBook, build_alias_book
+from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
+from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows
+from reportgen.data.read_csv import read_csv_table
+from reportgen.data.read_parquet import read_parquet_table
+from reportgen.data.read_source import TableFile, locate_tables, sheet_for_table
+from reportgen.data.read_xlsx import read_sheet
+from reportgen.data.schema import SCHEMA, Kind
+from reportgen.data.validate_cells import convert_column
+from reportgen.data.validate_rules import RuleBreach
+from reportgen.errors import DataError, Problem
+
+__all__ = ["load_source"]
+
+
+@dataclass
+class _LoadedTable:
+    """One table while it is being loaded."""
+
+    file: TableFile
+    raw: RawTable
+    header_of: dict[str, str]  # canonical column -> header as the user wrote it
+    frame: pd.DataFrame
+    text: dict[str, pd.Series]  # canonical column -> cells as read, for messages
+    bad: np.ndarray
+    problems: list[Problem] = field(default_factory=list)  # row problems (skippable)
+
+    def report(self, breach: RuleBreach | None, *, skippable: bool = True) -> list[Problem]:
+        """Mark the rows of ``breach`` bad and word its problems."""
+        if breach is None:
+            return []
+        header = self.header_of.get(breach.column, breach.column)
+        found = [
+            Problem(self.file.label, int(self.raw.rows[p]), header, text, breach.expected)
+            for p, text in zip(breach.positions, breach.found, strict=True)
+        ]
+        self.bad[breach.positions] = True
+        if skippable:
+            self.problems.extend(found)
+        return found
+
+
+def load_source(
+    source: Path | str, config: Config | None = None, *, skip_bad_rows: bool = False
+) -> Dataset:
+    """Read and check every table of ``source`` (a folder or an .xlsx workbook).
+
+    Raises :class:`DataError` listing every problem found, per file.
+    """
+    source = Path(source)
+    book = build_alias_book((config or Config()).aliases)
+    if not source.exists():
+        raise DataError(
+            [Problem(str(source), None, None, "nothing at this path", "a folder or .xlsx workbook")]
+        )
+    files, fatal = locate_tables(source)
+    if not fatal:  # a source that is not a folder or workbook has no tables to miss
+        fatal.extend(_missing_table(source, t) for t in REQUIRED_TABLES if t not in files)
+
+    loaded: dict[str, _LoadedTable] = {}
+    for table in TABLES:
+        if table in files:
+            result = _load_table(files[table], book, fatal)
+            if result is not None:
+                loaded[table] = result
+
+    if "collectors" in loaded:
+        collectors = loaded["collectors"]
+        # Not skippable: with a collector twice, which team their work counts for is unknown.
+        fatal.extend(collectors.report(_roster_duplicates(collectors), skippable=False))
+        ids = collectors.frame["collector_id"]
+        # When skipping, a collector whose roster row is dropped is not on the roster.
+        on_roster = ids.notna().to_numpy() & (~collectors.bad if skip_bad_rows else True)
+        roster = ids[on_roster]
+        for name, table in loaded.items():
+            if name != "collectors":
+                usable = table.frame["collector_id"].notna().to_numpy()
+                table.report(
+                    rules.off_roster_rows(
+                        table.frame["collector_id"], usable, roster, collectors.file.label
+                    )
+                )
+
+    row_problems = [p for t in loaded.values() for p in t.problems]
+    if fatal or (row_problems and not skip_bad_rows):
+        shown = fatal if skip_bad_rows else fatal + row_problems
+        raise DataError(_in_reading_order(shown))
+
+    dataset = Dataset(collectors=None, accounts=None)  # type: ignore[arg-type]
+    for name, table in loaded.items():
+        dropped = int(table.bad.sum()) + table.raw.dropped_rows
+        if dropped:
+            dataset.skipped_rows[table.file.label] = dropped
+        setattr(dataset, name, _finish(name, table.frame[~table.bad].reset_index(drop=True)))
+        dataset.sources[name] = table.file.path
+    return dataset
+
+
+def _missing_table(source: Path, table: str) -> Problem:
+    from reportgen.data.aliases import TABLE_ALIASES
+
+    examples = ", ".join([f"{table}.csv", f"{table}.xlsx", *TABLE_ALIASES[table][:2]])
+    return Problem(
+        source.name,
+        None,
+        None,
+        f"no {table} table",
+        f"a file or sheet named after it ({examples}); it is required",
+    )
+
+
+def _read(file: TableFile, book: AliasBook) -> RawTable:
+    def header_kind(header: str) -> Kind | None:
+        column = book.column_for_header(file.table, header)
+        return SCHEMA[file.table].column(column).kind if column else None  # type: ignore[union-attr]
+
+    if file.format in (".csv", ".csv.gz"):
+        return read_csv_table(file.path, file.table, file.label)
+    if file.format in (".parquet", ".pq"):
+        return read_parquet_table(file.path, file.table, file.label, header_kind)
+    sheet = file.sheet or sheet_for_table(file.path, file.table)
+    return read_sheet(file.path, sheet, file.table, file.label, header_kind)
+
+
+def _load_table(file: TableFile, book: AliasBook, fatal: list[Problem]) -> _LoadedTable | None:
+    """Read, match headers, convert and check one table; ``None`` if it cannot be used."""
+    try:
+        raw = drop_blank_rows(_read(file, book))
+    except UnreadableFile as exc:
+        fatal.append(Problem(file.label, None, None, exc.found, exc.expected))
+        return None
+    schema = SCHEMA[file.table]
+    header_of: dict[str, str] = {}
+    position_of: dict[str, int] = {}
+    usable = True
+    for position, header in enumerate(raw.headers):
+        column = book.column_for_header(file.table, header) if header else None
+        if column is None:
+            continue  # a column reportgen does not use
+        if column in header_of:
+            fatal.append(
+                Problem(
+                    file.label,
+                    None,
+                    header,
+                    f"a second column for {column} (the first is '{header_of[column]}')",
+                    f"one column for {column}; rename or remove one",
+                )
+            )
+            usable = False
+            continue
+        header_of[column] = header
+        position_of[column] = position
+    for column in schema.required_names:
+        if column not in header_of:
+            fatal.append(_missing_column(file, column))
+            usable = False
+    if not usable:
+        return None
+
+    frame: dict[str, pd.Series] = {}
+    text: dict[str, pd.Series] = {}
+    bad = np.zeros(raw.row_count, dtype=bool)
+    problems = list(raw.problems)
+    for column in schema.columns:
+        if column.name not in header_of:
+            continue
+        cells = raw.cells[position_of[column.name]]
+        converted = convert_column(cells, column, book.value_map(column.name))
+        frame[column.name] = converted.values
+        text[column.name] = cells
+        for issue in converted.issues:
+            positions = np.flatnonzero(issue.mask)
+            originals = cells.to_numpy()[positions]
+            problems.extend(
+                Problem(
+                    file.label,
+                    int(raw.rows[p]),
+                    header_of[column.name],
+                    rules.cell(value) if isinstance(value, str) else "a blank cell",
+                    issue.expected,
+                )
+                for p, value in zip(positions, originals, strict=True)
+            )
+            bad |= issue.mask
+    loaded = _LoadedTable(file, raw, header_of, pd.DataFrame(frame), text, bad, problems=problems)
+    _table_rules(loaded, fatal)
+    return loaded
+
+
+def _missing_column(file: TableFile, column: str) -> Problem:
+    aliases = HEADER_ALIASES.get(column, ())[:3]
+    also = f" (or {', '.join(aliases)})" if aliases else ""
+    return Problem(
+        file.label,
+        None,
+        column,
+        "no such column",
+        f"a column headed {column}{also}; it is required",
+    )
+
+
+def _table_rules(table: _LoadedTable, fatal: list[Problem]) -> None:
+    name = table.file.table
+    frame = table.frame
+    if name == "accounts":
+        usable = ~table.bad
+        table.report(rules.duplicate_snapshot_rows(frame, usable.copy(), table.raw.rows))
+    if name == "contacts":
+        promises = (frame["outcome"] == "promise").to_numpy(dtype=bool, na_value=False)
+        if "promise_date" not in frame:
+            if promises.any():
+                fatal.append(
+                    Problem(
+                        table.file.label,
+                        None,
+                        "promise_date",
+                        f"no such column, but {int(promises.sum())} contact(s) are promises",
+                        "a promise_date column (承诺日期) saying when each promise falls due",
+                    )
+                )
+            return
+        usable = ~table.bad
+        table.report(rules.promise_without_date(frame, usable.copy()))
+        table.report(rules.promise_before_contact(frame, usable & ~table.bad))
+
+
+def _roster_duplicates(collectors: _LoadedTable) -> RuleBreach | None:
+    usable = collectors.frame["collector_id"].notna().to_numpy()
+    return rules.duplicate_roster_rows(collectors.frame, usable, collectors.raw.rows)
+
+
+def _in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """Per file in first-seen order; whole-file problems first, then by row."""
+    files = list(dict.fromkeys(p.file for p in problems))
+    return sorted(
+        problems,
+        key=lambda p: (files.index(p.file), p.row is not None, p.row or 0),
+    )
+
+
+def _finish(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Final dtypes and defaults of the Dataset contract (bad rows are gone by now)."""
+    schema = SCHEMA[table]
+    for column in schema.columns:
+        if column.name not in frame:
+            if column.default is not None:
+                frame[column.name] = _default(column.default, frame)
+            continue
+        series = frame[column.name]
+        if column.default is not None:
+            series = series.fillna(_default(column.default, frame))
+        if column.kind in (Kind.INT, Kind.MONEY):
+            series = series.astype("int64" if column.required else "Int64")
+        elif column.kind is Kind.NUMBER:
+            series = series.astype("float64")
+        elif column.kind in (Kind.DATE, Kind.DATETIME):
+            series = series.astype("datetime64[ns]")
+        elif column.kind is Kind.BOOL:
+            series = series.astype("boolean")
+        else:
+            series = series.astype("str")
+        frame[column.name] = series
+    ordered = [c.name for c in schema.columns if c.name in frame]
+    return frame[ordered]
+
+
+def _default(default: str, frame: pd.DataFrame) -> pd.Series | str:
+    if default.startswith("="):
+        return frame[default[1:]]
+    return pd.Series([default] * len(frame), dtype="str", index=frame.index)

@@ -1,0 +1,169 @@
+"""Reading a CSV file (plain or .csv.gz) as text cells, whatever its encoding.
+
+Chinese Excel saves CSV in GBK/GB18030 by default, other tools in UTF-8 with
+or without a BOM; users never say which. The encoding is guessed from the
+first megabyte (UTF-8, then GB18030, then charset-normalizer) and, should
+UTF-8 turn out wrong further down a big file, the file is read again as
+GB18030. pyarrow's multi-threaded reader does the parsing, every column as
+a string, so a 10-million-row contacts file loads in seconds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+from pathlib import Path
+
+import charset_normalizer
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from reportgen.data.read_common import RawTable, UnreadableFile
+from reportgen.errors import Problem
+
+_SAMPLE_BYTES = 1 << 20
+_FALLBACK = "gb18030"
+
+
+def is_gzip(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
+def _sample(path: Path) -> bytes:
+    try:
+        opener = gzip.open if is_gzip(path) else open
+        with opener(path, "rb") as handle:
+            return handle.read(_SAMPLE_BYTES)
+    except (OSError, EOFError) as exc:
+        raise UnreadableFile(f"a file that cannot be read ({exc})", "a CSV file") from None
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    # Incremental, not final: the sample may end in the middle of a character.
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def guess_encoding(sample: bytes) -> str:
+    """utf-8 (BOM or not), else gb18030, else what charset-normalizer finds."""
+    if _decodes(sample, "utf-8"):
+        return "utf-8"
+    if _decodes(sample, _FALLBACK):
+        return _FALLBACK
+    best = charset_normalizer.from_bytes(sample).best()
+    if best is None:
+        raise UnreadableFile(
+            "text in an unknown encoding", "a CSV file saved as UTF-8 or GBK/GB18030"
+        )
+    return best.encoding
+
+
+def _header(sample: bytes, encoding: str) -> list[str]:
+    text = sample.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first = next(csv.reader(io.StringIO(text)), None)
+    if not first or all(not cell.strip() for cell in first):
+        raise UnreadableFile("no header row", "column names in the first row")
+    return first
+
+
+def read_csv_table(path: Path, table: str, label: str) -> RawTable:
+    """Read ``path`` with every cell as text (blank cells missing)."""
+    sample = _sample(path)
+    if not sample.strip():
+        raise UnreadableFile("an empty file", "a header row and data rows")
+    encoding = guess_encoding(sample)
+    headers = _header(sample, encoding)
+    try:
+        arrow, ragged = _read(path, encoding, len(headers))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        if encoding != "utf-8":
+            raise UnreadableFile(
+                f"text that is not valid {encoding}", "a CSV file saved as UTF-8 or GBK/GB18030"
+            ) from None
+        # UTF-8 held for the first megabyte but not beyond: Excel's GBK.
+        headers = _header(sample, _FALLBACK)
+        try:
+            arrow, ragged = _read(path, _FALLBACK, len(headers))
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise UnreadableFile(
+                f"a file that cannot be parsed as CSV ({exc})", "a CSV file"
+            ) from None
+    frame = arrow.to_pandas()
+    cells = [frame[f"f{i}"].astype("str") for i in range(len(headers))]
+    rows = _row_numbers(len(frame), [number for number, _, _ in ragged])
+    problems = [
+        Problem(
+            label,
+            number,
+            None,
+            f"{actual} cells",
+            f"{len(headers)} cells, one per header (check for an unquoted comma)",
+        )
+        for number, actual, _ in ragged
+    ]
+    return RawTable(
+        table=table,
+        label=label,
+        path=path,
+        headers=[h.strip() for h in headers],
+        cells=cells,
+        rows=rows,
+        problems=problems,
+        dropped_rows=len(ragged),
+    )
+
+
+def _read(path: Path, encoding: str, width: int) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+    """Parse with pyarrow; rows with the wrong number of cells are set aside, with their row."""
+    names = [f"f{i}" for i in range(width)]
+    ragged: list[tuple[int | None, int, str]] = []
+
+    def set_aside(row: pacsv.InvalidRow) -> str:
+        ragged.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    def parse(threads: bool) -> pa.Table:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                encoding=encoding,
+                column_names=names,
+                skip_rows=1,
+                use_threads=threads,
+                block_size=16 << 20,
+            ),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=set_aside
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
+            ),
+        )
+
+    arrow = parse(threads=True)
+    if ragged and any(number is None for number, _, _ in ragged):
+        # Row numbers are only known when parsing on one thread; this path
+        # is only taken for a file that has bad rows.
+        ragged.clear()
+        arrow = parse(threads=False)
+    return arrow, [(int(n), a, t) for n, a, t in ragged]  # type: ignore[arg-type]
+
+
+def _row_numbers(count: int, ragged_rows: list[int]) -> np.ndarray:
+    """Spreadsheet row of each parsed row: 2, 3, ... skipping the rows set aside."""
+    if not ragged_rows:
+        return np.arange(2, count + 2, dtype=np.int64)
+    candidates = np.arange(2, count + len(ragged_rows) + 2, dtype=np.int64)
+    keep = ~np.isin(candidates, np.asarray(ragged_rows, dtype=np.int64))
+    return candidates[keep][:count]

@@ -1,0 +1,209 @@
+"""Reading an Excel sheet as the text the user sees in each cell.
+
+python-calamine reads the values quickly; Excel stores numbers as floats and
+dates as date cells, so each cell is turned into text according to the column
+it sits in: an id ``123.0`` becomes ``"123"``, a date cell becomes ISO text,
+a number in a date column is an Excel serial date. Excel can show the number
+123 as ``000123`` through a number format such as ``000000``; calamine does
+not report formats, so for id columns holding numbers openpyxl is asked for
+them (only then, as it is much slower).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import python_calamine
+
+from reportgen.data.read_common import HeaderKind, RawTable, UnreadableFile
+from reportgen.data.schema import Kind
+
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (Lotus leap-year bug kept)
+_DATE_KINDS = (Kind.DATE, Kind.DATETIME, Kind.MONTH)
+
+
+def _open(path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several unrelated types for a bad file
+        raise UnreadableFile(
+            f"a workbook that cannot be opened ({type(exc).__name__}: {exc})",
+            "an .xlsx workbook saved by Excel, WPS or LibreOffice",
+        ) from None
+
+
+def sheet_names(path: Path) -> list[str]:
+    return list(_open(path).sheet_names)
+
+
+def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: HeaderKind) -> RawTable:
+    """Read one sheet; the first non-blank row is the header."""
+    workbook = _open(path)
+    try:
+        grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise UnreadableFile(f"a sheet that cannot be read ({exc})", "a worksheet") from None
+    header_index = next(
+        (i for i, row in enumerate(grid) if any(not _is_blank(c) for c in row)), None
+    )
+    if header_index is None:
+        raise UnreadableFile("an empty sheet", "a header row and data rows")
+    header_cells = list(grid[header_index])
+    while header_cells and _is_blank(header_cells[-1]):
+        header_cells.pop()
+    headers = [_plain_text(c).strip() for c in header_cells]
+    width = len(headers)
+    body = grid[header_index + 1 :]
+    padded = [list(row[:width]) + [""] * (width - len(row)) for row in body]
+    columns: list[tuple[Any, ...]] = list(zip(*padded, strict=True)) if padded else []
+    if not columns:
+        columns = [() for _ in headers]
+    # Spreadsheet rows are 1-based; grid index 0 is row 1.
+    rows = np.arange(header_index + 2, header_index + 2 + len(body), dtype=np.int64)
+
+    cells: list[pd.Series] = []
+    for position, (header, values) in enumerate(zip(headers, columns, strict=True)):
+        kind = header_kind(header)
+        texts = [_cell_text(v, kind) for v in values]
+        if kind is Kind.ID and any(isinstance(v, float) for v in values):
+            formats = _number_formats(path, sheet, position, header_index + 2, len(body))
+            texts = [
+                _apply_number_format(v, formats[i]) if isinstance(v, float) else texts[i]
+                for i, v in enumerate(values)
+            ]
+        cells.append(pd.Series(texts, dtype="str"))
+    return RawTable(
+        table=table, label=label, path=path, headers=headers, cells=cells, rows=rows, problems=[]
+    )
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _plain_text(value: Any) -> str:
+    if _is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def _cell_text(value: Any, kind: Kind | None) -> str | None:
+    """The text of one cell, as the column's kind wants to read it."""
+    if _is_blank(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if kind in _DATE_KINDS:
+            return _serial_to_text(float(value))
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if float(value).is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(float(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        if kind is Kind.NUMBER:  # a talk time formatted as 0:02:35
+            return str(value.hour * 3600 + value.minute * 60 + value.second)
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        if kind is Kind.NUMBER:
+            return repr(value.total_seconds())
+        return str(value)
+    return str(value)
+
+
+def _serial_to_text(serial: float) -> str:
+    """An Excel serial date (days since 1899-12-30, fraction = time of day) as ISO text."""
+    if not math.isfinite(serial) or not 0 < serial < 2958466:  # up to 9999-12-31
+        return repr(serial)
+    moment = _EXCEL_EPOCH + dt.timedelta(seconds=round(serial * 86400))
+    return moment.isoformat(sep=" ")
+
+
+def _number_formats(path: Path, sheet: str, column: int, first_row: int, count: int) -> list[str]:
+    """The number format of each data cell of one column (openpyxl; read-only mode)."""
+    import openpyxl
+
+    formats = ["General"] * count
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        return formats  # calamine could read it; fall back to plain numbers
+    try:
+        worksheet = workbook[sheet]
+        for offset, row in enumerate(
+            worksheet.iter_rows(
+                min_row=first_row,
+                max_row=first_row + count - 1,
+                min_col=column + 1,
+                max_col=column + 1,
+            )
+        ):
+            if offset < count and row:
+                formats[offset] = getattr(row[0], "number_format", None) or "General"
+    finally:
+        workbook.close()
+    return formats
+
+
+def _apply_number_format(value: float, number_format: str) -> str:
+    """Render a whole number the way Excel shows it under a zero-padding format.
+
+    Handles what id columns use in practice: ``000000``, ``"C"0000``,
+    ``\\A000``; anything else (General, decimals, dates) shows the plain number.
+    """
+    if not value.is_integer() or value < 0:
+        return repr(value)
+    digits = str(int(value))
+    section = number_format.split(";")[0]
+    if section in ("General", "@", ""):
+        return digits
+    out: list[str] = []
+    zeros = 0
+    placed = False
+    i = 0
+    while i < len(section):
+        ch = section[i]
+        if ch == '"':
+            end = section.find('"', i + 1)
+            end = len(section) if end < 0 else end
+            out.append(section[i + 1 : end])
+            i = end + 1
+        elif ch == "\\" and i + 1 < len(section):
+            out.append(section[i + 1])
+            i += 2
+        elif ch == "[":
+            end = section.find("]", i)
+            i = len(section) if end < 0 else end + 1
+        elif ch in "_*":
+            i += 2
+        elif ch in "0#,":
+            while i < len(section) and section[i] in "0#,":
+                zeros += section[i] == "0"
+                i += 1
+            if not placed:
+                out.append("\0")
+                placed = True
+        elif ch in ".%eE/:hHmMsSdDyY":
+            return digits  # a decimal, percent, scientific or date format
+        else:
+            out.append(ch)
+            i += 1
+    if not placed:
+        return digits
+    return "".join(out).replace("\0", digits.zfill(zeros))

@@ -1,0 +1,44 @@
+"""What a loaded data source holds, in a few plain lines (``reportgen validate``)."""
+
+from __future__ import annotations
+
+from reportgen.data.dataset import DATE_COLUMNS, TABLES, Dataset
+
+
+def describe_dataset(dataset: Dataset) -> str:
+    """Tables and row counts, months of the snapshots, span of each dated table, people.
+
+    Deterministic: the same dataset always gives the same text. Skipped rows are
+    not repeated here: the command line reports them on stderr.
+    """
+    lines = ["Tables:"]
+    width = max(len(name) for name in TABLES)
+    for name in TABLES:
+        frame = dataset.table(name)
+        if frame is None:
+            lines.append(f"  {name:<{width}}  (absent)")
+            continue
+        source = dataset.sources.get(name)
+        origin = f"  from {source.name}" if source is not None else ""
+        lines.append(f"  {name:<{width}}  {len(frame):>12,} rows{origin}")
+
+    months = sorted(dataset.accounts["month"].dropna().unique())
+    if months:
+        lines.append(f"Months (accounts): {months[0]}..{months[-1]}, {len(months)} month(s)")
+    else:
+        lines.append("Months (accounts): none")
+
+    for name, column in DATE_COLUMNS.items():
+        frame = dataset.table(name)
+        if frame is None:
+            continue
+        dates = frame[column].dropna()
+        if dates.empty:
+            lines.append(f"Span of {name}: no rows")
+        else:
+            lines.append(f"Span of {name}: {dates.min():%Y-%m-%d}..{dates.max():%Y-%m-%d}")
+
+    collectors = dataset.collectors
+    lines.append(f"Collectors: {collectors['collector_id'].nunique()}")
+    lines.append(f"Teams: {collectors['team_id'].nunique()}")
+    return "\n".join(lines)
