@@ -12,7 +12,13 @@ from functools import lru_cache
 import opencc
 
 # Taiwan usage that s2twp does not produce on its own.
-_TAIWAN_FIXES = (("賬", "帳"), ("質量", "品質"), ("互聯網", "網際網路"), ("季度", "季"))
+_TAIWAN_FIXES = (
+    ("賬", "帳"),
+    ("質量", "品質"),
+    ("互聯網", "網際網路"),
+    ("季度", "季"),
+    ("渠道", "管道"),
+)
 
 
 @lru_cache(maxsize=1)

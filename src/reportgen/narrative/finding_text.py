@@ -47,8 +47,9 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
             f"下期将失联户占联络户数的比例控制在 {target} 以内。",
         )
         en = (
-            f"Many accounts are out of contact: of the {attempted} accounts attempted, {lost} were "
-            f"never reached and had an invalid number, {pct(f.value)} against a limit of "
+            f"Many accounts are out of contact: of {fmt.counted(counts['attempted'], 'account')} "
+            f"attempted, {lost} never reached the debtor and had an invalid number, "
+            f"{pct(f.value)} against a limit of "
             f"{pct(f.reference)}.",
             "Trace lost-contact debtors: check listed references, employers and other numbers on "
             "file, and send a letter or a field visit where needed.",
@@ -94,7 +95,7 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
             f"下期承诺兑现率达到 {target}。",
         )
         en = (
-            f"Too few promises are kept: {kept} of the {due} promises due this period, "
+            f"Too few promises are kept: {kept} of {fmt.counted(counts['due'], 'promise')} due, "
             f"{pct(f.value)} against the required {pct(f.reference)}{en_before}.",
             "Check the debtor's means before accepting a promise, remind the day before it falls "
             "due, and follow up the same day when it is missed.",
@@ -141,7 +142,8 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
                 + "。"
             )
             en_problem = (
-                f"Complaints are high: {number} complaints over {contacts} contacts, {rate} per "
+                f"Complaints are high: {fmt.counted(counts['complaints'], 'complaint')} over "
+                f"{fmt.counted(counts['contacts'], 'contact')}, {rate} per "
                 f"thousand contacts against a limit of {ref}"
                 + (
                     f" (previous period {fmt.per_thousand(f.previous)})"
@@ -157,7 +159,8 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
             )
             en_problem = (
                 f"The complaint rate rose from {ref} to {rate} per thousand contacts "
-                f"({number} complaints over {contacts} contacts this period)."
+                f"({fmt.counted(counts['complaints'], 'complaint')} over "
+                f"{fmt.counted(counts['contacts'], 'contact')} this period)."
             )
         zh = (
             zh_problem,
@@ -187,9 +190,9 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
             "下期合规提示降为零。",
         )
         en = (
-            f"{total} compliance flags: {after} contacts outside permitted hours, {attempts} "
-            f"account-days over the unanswered-call limit and {connected} account-days over the "
-            "connected-call limit"
+            f"{fmt.counted(f.value, 'compliance flag')}: contacts outside permitted hours {after}, "
+            f"account-days over the unanswered-call limit {attempts}, account-days over the "
+            f"connected-call limit {connected}"
             + (
                 f" (previous period {fmt.count(f.previous)} in all)"
                 if f.previous is not None

@@ -84,6 +84,11 @@ class Formatter:
         """A whole count with grouping (1,234)."""
         return self.number(value, 0)
 
+    def counted(self, value: float | int | None, singular: str, plural: str = "") -> str:
+        """A count with its noun: '1 promise', '2 promises' (Chinese nouns do not change)."""
+        word = singular if value == 1 else (plural or singular + "s")
+        return f"{self.count(value)} {word}"
+
     def amount(self, value: float | int | None) -> str:
         """An amount without its unit, for table cells whose header names the unit."""
         return self.number(value, 2)

@@ -44,7 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col.rpc": {"zh-CN": "本人接触", "en": "Right-party"},
     "col.connect_rate": {"zh-CN": "接通率", "en": "Connect rate"},
     "col.rpc_rate": {"zh-CN": "本人接触率", "en": "Right-party rate"},
-    "col.from_to": {"zh-CN": "期初 \\ 期末", "en": "Start \\ end"},
+    "col.from_to": {"zh-CN": "期初 → 期末", "en": "Start → end"},
     "col.rank": {"zh-CN": "排名", "en": "Rank"},
     "col.member": {"zh-CN": "催收员", "en": "Collector"},
     "col.ptp_kept_rate": {"zh-CN": "承诺兑现率", "en": "Promises kept"},

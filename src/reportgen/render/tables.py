@@ -14,6 +14,14 @@ from reportgen.render.markdown_table import pipe_table
 from reportgen.render.model import ReportModel
 
 
+class CellFormatter(Formatter):
+    """Table cells show an unknown figure as a dash, not a sentence."""
+
+    @property
+    def not_available(self) -> str:
+        return "—"
+
+
 def bucket_name(bucket: str, language: str) -> str:
     if bucket in ("current", "other"):
         return label(f"bucket.{bucket}", language)
@@ -265,6 +273,7 @@ def _total(language: str) -> str:
 
 
 def build_tables(model: ReportModel, fmt: Formatter) -> dict[str, str | None]:
+    fmt = CellFormatter(fmt.language, fmt.currency)
     return {
         "book": book_by_bucket(model, fmt),
         "recovery_by_channel": recovery_by_channel(model, fmt),

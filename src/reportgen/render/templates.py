@@ -32,12 +32,15 @@ def make_environment(
     language: str, formatter: Formatter, user_dir: Path | None
 ) -> SandboxedEnvironment:
     """A sandboxed environment searching ``user_dir/<language>`` then the built-in templates."""
-    search: list[str] = []
+    builtin = jinja2.FileSystemLoader(str(templates_dir() / language))
+    loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
-        search.append(str(Path(user_dir) / language))
-    search.append(str(templates_dir() / language))
+        loaders.append(jinja2.FileSystemLoader(str(Path(user_dir) / language)))
+    # "builtin/<name>" always means the built-in file, so a user's template of the
+    # same name can extend the one it replaces and override a single block.
+    loaders += [jinja2.PrefixLoader({"builtin": builtin}), builtin]
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML; table cells are escaped where they are built
         trim_blocks=True,
@@ -56,6 +59,7 @@ def _filters(fmt: Formatter) -> dict[str, Callable[..., str]]:
         "pct": fmt.pct,
         "points": fmt.points,
         "count": fmt.count,
+        "counted": fmt.counted,
         "number": fmt.number,
         "date": fmt.date,
     }
@@ -93,8 +97,8 @@ def render_template(env: SandboxedEnvironment, name: str, context: Mapping[str, 
 
 
 def _search(env: SandboxedEnvironment) -> str:
-    loader = env.loader
-    paths = getattr(loader, "searchpath", [])
+    loaders = getattr(env.loader, "loaders", [])
+    paths = [p for loader in loaders for p in getattr(loader, "searchpath", [])]
     return ", ".join(paths)
 
 

@@ -1,0 +1,212 @@
+"""What a template sees: the model's figures, ready-made tables and phrases, notes.
+
+Templates hold words; everything computed arrives here already computed.
+Comparisons are phrases (``compare``) because their wording depends on the
+facts: up, down, unchanged, no comparison period, or a figure the data
+cannot give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reportgen.narrative.finding_text import describe_finding, describe_target
+from reportgen.narrative.formatting import Formatter, is_known
+from reportgen.narrative.wording import label, localise, period_name
+from reportgen.render.model import PeriodInfo, ReportModel
+from reportgen.render.notes import Notes
+from reportgen.render.tables import build_tables
+
+TABLES_OF_SECTIONS = ("contacts", "payments", "arrangements", "complaints")
+
+
+def period_display(period: PeriodInfo, language: str) -> str:
+    return period_name(period.kind, period.label, period.months, language)
+
+
+def build_context(
+    model: ReportModel,
+    fmt: Formatter,
+    notes: Notes | None,
+    chart_images: dict[str, str],
+) -> dict[str, Any]:
+    """The template context; ``chart_images`` maps chart key → image path (relative)."""
+    lang = fmt.language
+    m = model.metrics
+    usable = {
+        name: name not in model.missing_tables and name not in model.uncovered_tables
+        for name in TABLES_OF_SECTIONS
+    }
+    tables = build_tables(model, fmt)
+    texts = [describe_finding(f, fmt) for f in model.findings]
+    scope = model.scope
+    scope_name = scope.name or (label("scope.all", lang) if scope.kind == "all" else scope.id)
+    movers = _movers(model)
+    return {
+        "language": lang,
+        "kind": model.kind,
+        "organisation": model.organisation,
+        "scope": {
+            "kind": scope.kind,
+            "id": scope.id,
+            "name": scope_name,
+            "team_id": scope.team_id,
+            "team_name": scope.team_name,
+            "supervisor": scope.supervisor,
+        },
+        "period": {
+            "label": model.period.label,
+            "kind": model.period.kind,
+            "name": period_display(model.period, lang),
+            "start": model.period.start,
+            "end": model.period.end,
+            "months": len(model.period.months),
+        },
+        "previous_period": period_display(model.previous.period, lang),
+        "year_ago_period": period_display(model.year_ago.period, lang),
+        "m": m,
+        "prev": model.previous.metrics,
+        "yoy": model.year_ago.metrics,
+        "has": usable,
+        "missing": {name: _cannot_show(name, model, lang) for name in TABLES_OF_SECTIONS},
+        "known": is_known,
+        "compare": _comparer(model, fmt),
+        "growth": fmt.growth,
+        "no_comparison": _no_comparison(model, lang),
+        "tables": tables,
+        "charts": {key: chart_images.get(key) for key in _CHART_KEYS},
+        "findings": [
+            {"problem": t.problem, "improvement": t.improvement, "plan": t.plan} for t in texts
+        ],
+        "targets": [describe_target(t, fmt) for t in model.targets],
+        "notes": (notes or Notes()).as_context(),
+        "members": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "recovered_amount": r.figures.get("recovered_amount"),
+                "recovery_rate": r.figures.get("recovery_rate"),
+            }
+            for r in model.members
+        ],
+        "improved": movers[0],
+        "slipped": movers[1],
+        "label": lambda key: label(key, lang),
+        "channel": lambda code: label(f"channel.{code}", lang),
+        "kind_name": lambda code: label(f"kind.{code}", lang),
+    }
+
+
+_CHART_KEYS = ("recovery_by_channel", "recovery_by_bucket", "book_by_bucket", "months", "members")
+
+
+def _cannot_show(table: str, model: ReportModel, lang: str) -> str:
+    """One sentence saying why figures from ``table`` are missing (absent or not covering)."""
+    name = label(f"table.{table}", lang)
+    if table in model.missing_tables:
+        return localise(
+            f"数据源中没有{name}，无法给出这部分数据。",
+            f"The data source has no {name} table, so these figures cannot be shown.",
+            lang,
+        )
+    return localise(
+        f"{name}未覆盖本期的全部月份，无法给出这部分数据。",
+        f"The {name} table does not cover every month of this period, "
+        "so these figures cannot be shown.",
+        lang,
+    )
+
+
+def _comparer(model: ReportModel, fmt: Formatter) -> Callable[..., str]:
+    """``compare(key, basis='previous', style='amount'|'rate'|'count')`` → a phrase."""
+    lang = fmt.language
+    current = model.metrics
+
+    def compare(key: str, basis: str = "previous", style: str = "amount") -> str:
+        comparison = model.previous if basis == "previous" else model.year_ago
+        when = period_display(comparison.period, lang)
+        zh_basis = f"上期（{when}）" if basis == "previous" else f"去年同期（{when}）"
+        en_basis = (
+            f"the previous period ({when})"
+            if basis == "previous"
+            else f"the same period last year ({when})"
+        )
+        if comparison.metrics is None:
+            return localise(
+                f"{zh_basis}不在数据范围内，无从比较",
+                f"there is no comparison with {en_basis}, which the data does not cover",
+                lang,
+            )
+        now, before = current.get(key), comparison.metrics.get(key)
+        if not is_known(now) or not is_known(before):
+            return localise(
+                f"{zh_basis}或本期缺少该项数据，无从比较",
+                f"there is no comparison with {en_basis}: the figure is missing",
+                lang,
+            )
+        shown = {"amount": fmt.money, "rate": fmt.pct, "count": fmt.count}[style]
+        change = fmt.points(now - before) if style == "rate" else fmt.growth(now, before)
+        if change in ("持平", "unchanged"):
+            return localise(
+                f"与{zh_basis}持平（同为 {shown(before)}）",
+                f"unchanged from {shown(before)} in {en_basis}",
+                lang,
+            )
+        return localise(
+            f"{zh_basis}为 {shown(before)}，{change}",
+            f"{change} on {shown(before)} in {en_basis}",
+            lang,
+        )
+
+    return compare
+
+
+def _no_comparison(model: ReportModel, lang: str) -> Callable[[str], str]:
+    """``no_comparison(basis)``: the one sentence saying a comparison period is not covered."""
+
+    def no_comparison(basis: str = "previous") -> str:
+        comparison = model.previous if basis == "previous" else model.year_ago
+        when = period_display(comparison.period, lang)
+        if basis == "previous":
+            return localise(
+                f"上期（{when}）不在数据范围内，无法与上期比较。",
+                f"The data does not cover the previous period ({when}), so there is no "
+                "comparison with it.",
+                lang,
+            )
+        return localise(
+            f"去年同期（{when}）不在数据范围内，无法与去年同期比较。",
+            f"The data does not cover the same period last year ({when}), so there is no "
+            "comparison with it.",
+            lang,
+        )
+
+    return no_comparison
+
+
+def _movers(model: ReportModel) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The member whose recovery rate rose most and the one whose rate fell most."""
+    changes = []
+    for row in model.members:
+        now = row.figures.get("recovery_rate")
+        before = (row.previous or {}).get("recovery_rate")
+        if is_known(now) and is_known(before):
+            changes.append((now - before, row.id, row.name, before, now))
+    rising = [c for c in changes if c[0] > 0]
+    falling = [c for c in changes if c[0] < 0]
+    improved = max(rising, key=lambda c: (c[0], _reverse(c[1])), default=None)
+    slipped = min(falling, key=lambda c: (c[0], c[1]), default=None)
+
+    def as_dict(c: tuple | None) -> dict[str, Any] | None:
+        if c is None:
+            return None
+        change, cid, name, before, now = c
+        return {"id": cid, "name": name, "before": before, "now": now, "change": change}
+
+    return as_dict(improved), as_dict(slipped)
+
+
+def _reverse(text: str) -> tuple[int, ...]:
+    """Sort key that makes max() prefer the smaller id on equal changes."""
+    return tuple(-ord(ch) for ch in text)

@@ -1,0 +1,231 @@
+"""Rendering reports: options, the renderer, and writing one report's files.
+
+The flow for one report::
+
+    ReportModel ──context──▶ Jinja (sandboxed) ──▶ Markdown ──▶ .md
+                                   │                   └──────▶ .docx (render.docx)
+                              chart specs ──▶ PNGs, shared by both
+
+:class:`Renderer` prepares the template environment (and the Word builder)
+once, so the archive can render thousands of models with one renderer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen.config import LANGUAGES, Config
+from reportgen.errors import ReportgenError
+from reportgen.narrative.formatting import Formatter
+from reportgen.render.model import ReportModel, build_report_models
+from reportgen.render.notes import Notes, load_notes
+from reportgen.render.templates import TEMPLATE_SUFFIX, make_environment, render_template
+from reportgen.scope import Scope
+
+__all__ = [
+    "RenderedReport",
+    "Renderer",
+    "ReportOptions",
+    "build_report_models",
+    "write_report",
+]
+
+FORMATS = ("md", "docx")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    language: str
+    formats: tuple[str, ...]
+    notes: Notes | None = None
+    templates_dir: Path | None = None
+    reference_docx: Path | None = None
+
+    @classmethod
+    def build(
+        cls,
+        language: str,
+        formats: str | Sequence[str],
+        notes_path: Path | str | None = None,
+        templates_dir: Path | str | None = None,
+        reference_docx: Path | str | None = None,
+    ) -> ReportOptions:
+        if language not in LANGUAGES:
+            raise ReportgenError(
+                f"unknown language '{language}'; expected one of {', '.join(LANGUAGES)}"
+            )
+        return cls(
+            language=language,
+            formats=parse_formats(formats),
+            notes=load_notes(notes_path) if notes_path is not None else None,
+            templates_dir=Path(templates_dir) if templates_dir is not None else None,
+            reference_docx=Path(reference_docx) if reference_docx is not None else None,
+        )
+
+
+def parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
+    """'md,docx' → ('md', 'docx'); order kept, duplicates dropped, unknown names refused."""
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    chosen: list[str] = []
+    for item in (str(i).strip().lower() for i in items):
+        if not item:
+            continue
+        if item not in FORMATS:
+            raise ReportgenError(f"unknown format '{item}'; expected md, docx or md,docx")
+        if item not in chosen:
+            chosen.append(item)
+    if not chosen:
+        raise ReportgenError("no output format given; expected md, docx or md,docx")
+    return tuple(chosen)
+
+
+@dataclass
+class RenderedReport:
+    basename: str
+    files: dict[str, bytes]  # relative path → content
+    title: str
+    key_figures: dict[str, Any] = field(default_factory=dict)
+
+
+# The figures the archive's index shows for every report.
+KEY_FIGURES = (
+    "recovered_amount",
+    "recovery_rate",
+    "connect_rate",
+    "ptp_kept_rate",
+    "contact_coverage",
+    "complaints",
+    "compliance_flags",
+)
+
+
+class Renderer:
+    """Renders models in one language and set of formats; prepare once, render many."""
+
+    def __init__(self, config: Config, options: ReportOptions) -> None:
+        self.config = config
+        self.options = options
+        self.formatter = Formatter(options.language, config.organisation.currency)
+        self.environment = make_environment(options.language, self.formatter, options.templates_dir)
+        self._docx = None
+        if "docx" in options.formats:
+            from reportgen.render.docx import DocxBuilder
+
+            self._docx = DocxBuilder(config, options.language, options.reference_docx)
+
+    def basename(self, model: ReportModel) -> str:
+        return f"{model.basename_scope}_{model.period.label}_{self.options.language}"
+
+    def render_markdown(
+        self, model: ReportModel, notes: Notes | None = None
+    ) -> tuple[str, dict[str, bytes]]:
+        """(Markdown text, {relative image path: PNG bytes})."""
+        from reportgen.render.chart_specs import chart_specs
+        from reportgen.render.charts import render_chart
+        from reportgen.render.context import build_context
+
+        basename = self.basename(model)
+        images: dict[str, bytes] = {}
+        image_paths: dict[str, str] = {}
+        for key, spec in chart_specs(model, self.options.language).items():
+            path = f"{basename}_files/{spec.name}.png"
+            images[path] = render_chart(spec, self.options.language)
+            image_paths[key] = f"![{spec.title}]({path})"
+        chosen_notes = notes if notes is not None else self.options.notes
+        context = build_context(model, self.formatter, chosen_notes, image_paths)
+        text = render_template(self.environment, model.kind + TEMPLATE_SUFFIX, context)
+        return tidy_markdown(text), images
+
+    def render(self, model: ReportModel, notes: Notes | None = None) -> RenderedReport:
+        markdown, images = self.render_markdown(model, notes)
+        basename = self.basename(model)
+        title = markdown_title(markdown) or basename
+        files: dict[str, bytes] = {}
+        if "md" in self.options.formats:
+            files[f"{basename}.md"] = markdown.encode("utf-8")
+        if self._docx is not None:
+            from reportgen.render.docx import DocProperties
+
+            properties = DocProperties(
+                title=title,
+                subject=title,
+                author=model.organisation or (model.scope.name or ""),
+                period_start=model.period.start,
+                period_end=model.period.end,
+                language=self.options.language,
+                header_text=model.organisation or title,
+            )
+            files[f"{basename}.docx"] = self._docx.build(markdown, images, properties)
+        files.update(images)
+        return RenderedReport(
+            basename=basename,
+            files=dict(sorted(files.items())),
+            title=title,
+            key_figures={key: model.metrics.get(key) for key in KEY_FIGURES},
+        )
+
+
+def tidy_markdown(text: str) -> str:
+    """One blank line between blocks, none inside a table or a list; one final newline.
+
+    Templates write every paragraph on one line, so each line that is not a
+    table row or a list item is a block of its own. Normalising here keeps
+    templates free of whitespace bookkeeping, and the output byte-stable.
+    """
+    blocks: list[str] = []
+    previous_kind = None
+    for raw in text.strip().splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        kind = _line_kind(line)
+        if blocks and not (kind == previous_kind and kind in ("table", "list")):
+            blocks.append("")
+        blocks.append(line)
+        previous_kind = kind
+    return "\n".join(blocks) + "\n"
+
+
+_LIST_ITEM = re.compile(r"^(\s*[-*+] |\s*\d+\. )")
+
+
+def _line_kind(line: str) -> str:
+    if line.startswith("|"):
+        return "table"
+    if _LIST_ITEM.match(line):
+        return "list"
+    return "block"
+
+
+def markdown_title(markdown: str) -> str | None:
+    for line in markdown.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def write_report(
+    dataset,
+    period_label: str,
+    scope: Scope,
+    config: Config,
+    options: ReportOptions,
+    out_dir: Path,
+    force: bool = False,
+) -> list[Path]:
+    """Compute, render and write one report; refuse existing files unless ``force``."""
+    from reportgen.metrics import MetricsEngine
+    from reportgen.output import refuse_existing, write_atomic
+    from reportgen.periods import parse_period
+
+    period = parse_period(period_label)
+    engine = MetricsEngine(dataset, config)
+    (model,) = build_report_models(engine, period, [scope], config)
+    rendered = Renderer(config, options).render(model)
+    paths = {Path(out_dir) / name: content for name, content in rendered.files.items()}
+    refuse_existing(paths, force=force)
+    return [write_atomic(path, content) for path, content in paths.items()]
