@@ -43,6 +43,7 @@ def build_context(
     scope = model.scope
     scope_name = scope.name or (label("scope.all", lang) if scope.kind == "all" else scope.id)
     movers = _movers(model)
+    yoy_distinct = model.year_ago.period.label != model.previous.period.label
     return {
         "language": lang,
         "kind": model.kind,
@@ -67,7 +68,9 @@ def build_context(
         "year_ago_period": period_display(model.year_ago.period, lang),
         "m": m,
         "prev": model.previous.metrics,
-        "yoy": model.year_ago.metrics,
+        # For a year the previous period is the year ago: say it once, not twice.
+        "yoy": model.year_ago.metrics if yoy_distinct else None,
+        "yoy_distinct": yoy_distinct,
         "has": usable,
         "missing": {name: _cannot_show(name, model, lang) for name in TABLES_OF_SECTIONS},
         "known": is_known,
