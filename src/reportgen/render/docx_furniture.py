@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Mm, Twips
+from docx.shared import Twips
 
 from reportgen.render.docx_styles import insert_before
 
@@ -53,7 +53,8 @@ _AFTER_UPDATE_FIELDS = (
 def set_a4_page(document: DocumentObject) -> None:
     """A4 with Word's Chinese-edition margins, for documents without a reference."""
     for section in document.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
+        # Word's own A4 in twips (210 x 297 mm, rounded as Word rounds it).
+        section.page_width, section.page_height = Twips(11906), Twips(16838)
         section.top_margin = section.bottom_margin = Twips(1440)  # 2.54 cm
         section.left_margin = section.right_margin = Twips(1800)  # 3.17 cm
         section.header_distance, section.footer_distance = Twips(851), Twips(992)
