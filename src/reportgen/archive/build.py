@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,11 +209,14 @@ def build_archive(
     out_dir: Path,
     *,
     force: bool = False,
-    progress: Callable[[int, str], Any] | None = None,
+    progress: Callable[[int, str], AbstractContextManager[Callable[[int], None]]] | None = None,
 ) -> ArchiveResult:
     """Write the archive of ``period`` to ``out_dir``; see the module docstring.
 
-    ``progress`` builds the progress callback (default: a rich bar on stderr).
+    ``progress(total, description)`` is a context manager giving the callback told how many
+    reports just finished (default: a rich progress bar on stderr, silent off a terminal).
+    With ``jobs > 1`` worker processes re-import the calling script (``forkserver``), so a
+    script calling this must do so under ``if __name__ == "__main__":``.
     """
     from reportgen.metrics import MetricsEngine
     from reportgen.periods import parse_period

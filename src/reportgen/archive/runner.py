@@ -107,9 +107,22 @@ def _render_in_pool(
             f"a rendering process died ({exc}); no archive was written. "
             "Try again with --jobs 1 to see the cause."
         ) from None
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): stop the workers now rather than let them finish
+        # their chunks; the caller removes the temporary folder they were writing into.
+        _terminate_workers(executor)
+        raise
     finally:
-        # On an interruption, drop queued chunks and wait for running ones, so nothing is
-        # still writing into the temporary folder when it is removed.
+        # Wait until no worker is left, so nothing still writes into the temporary folder
+        # when it is removed.
         executor.shutdown(wait=True, cancel_futures=True)
     outcomes.sort(key=lambda outcome: outcome.order)
     return outcomes
+
+
+def _terminate_workers(executor: ProcessPoolExecutor) -> None:
+    # concurrent.futures offers no public way to stop running tasks; its process table
+    # (stable since Python 3.2) is the only handle on the workers.
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
