@@ -34,12 +34,27 @@ def _frame(rows: list[dict], text: list[str], money: tuple[str, ...] = (), dates
 def tiny_dataset(*, contacts: bool = True, payments: bool = True) -> Dataset:
     collectors = _frame(
         [
-            {"collector_id": "C001", "name": "张三", "team_id": "T01", "team_name": "一组",
-             "supervisor": "李主管"},
-            {"collector_id": "C002", "name": "王五", "team_id": "T01", "team_name": "一组",
-             "supervisor": "李主管"},
-            {"collector_id": "C003", "name": "Zhao|*Li*", "team_id": "T02", "team_name": "二组",
-             "supervisor": "陈主管"},
+            {
+                "collector_id": "C001",
+                "name": "张三",
+                "team_id": "T01",
+                "team_name": "一组",
+                "supervisor": "李主管",
+            },
+            {
+                "collector_id": "C002",
+                "name": "王五",
+                "team_id": "T01",
+                "team_name": "一组",
+                "supervisor": "李主管",
+            },
+            {
+                "collector_id": "C003",
+                "name": "Zhao|*Li*",
+                "team_id": "T02",
+                "team_name": "二组",
+                "supervisor": "陈主管",
+            },
         ],
         ["collector_id", "name", "team_id", "team_name", "supervisor"],
     )
@@ -58,8 +73,10 @@ def tiny_dataset(*, contacts: bool = True, payments: bool = True) -> Dataset:
         ("2024-09", "A5", "C001", 10, 150000.00),
     ]
     accounts = _frame(
-        [dict(zip(("month", "account_id", "collector_id", "dpd", "balance"), r, strict=True))
-         for r in snapshot],
+        [
+            dict(zip(("month", "account_id", "collector_id", "dpd", "balance"), r, strict=True))
+            for r in snapshot
+        ],
         ["month", "account_id", "collector_id"],
         money=("balance",),
     )
@@ -68,14 +85,34 @@ def tiny_dataset(*, contacts: bool = True, payments: bool = True) -> Dataset:
     if payments:
         dataset.payments = _frame(
             [
-                {"paid_on": "2024-08-10", "account_id": "A1", "collector_id": "C001",
-                 "amount": 200.00, "channel": "call"},
-                {"paid_on": "2024-09-05", "account_id": "A3", "collector_id": "C002",
-                 "amount": 300.00, "channel": "visit"},
-                {"paid_on": "2024-09-10", "account_id": "A1", "collector_id": "C001",
-                 "amount": 1000.00, "channel": "call"},
-                {"paid_on": "2024-09-20", "account_id": "A5", "collector_id": "C001",
-                 "amount": 1234.56, "channel": "sms"},
+                {
+                    "paid_on": "2024-08-10",
+                    "account_id": "A1",
+                    "collector_id": "C001",
+                    "amount": 200.00,
+                    "channel": "call",
+                },
+                {
+                    "paid_on": "2024-09-05",
+                    "account_id": "A3",
+                    "collector_id": "C002",
+                    "amount": 300.00,
+                    "channel": "visit",
+                },
+                {
+                    "paid_on": "2024-09-10",
+                    "account_id": "A1",
+                    "collector_id": "C001",
+                    "amount": 1000.00,
+                    "channel": "call",
+                },
+                {
+                    "paid_on": "2024-09-20",
+                    "account_id": "A5",
+                    "collector_id": "C001",
+                    "amount": 1234.56,
+                    "channel": "sms",
+                },
             ],
             ["account_id", "collector_id", "channel"],
             money=("amount",),
@@ -94,8 +131,16 @@ def tiny_dataset(*, contacts: bool = True, payments: bool = True) -> Dataset:
         ]
         frame = pd.DataFrame(
             rows,
-            columns=["contacted_at", "account_id", "collector_id", "channel", "outcome",
-                     "duration_s", "promise_amount", "promise_date"],
+            columns=[
+                "contacted_at",
+                "account_id",
+                "collector_id",
+                "channel",
+                "outcome",
+                "duration_s",
+                "promise_amount",
+                "promise_date",
+            ],
         )
         for column in ("account_id", "collector_id", "channel", "outcome"):
             frame[column] = frame[column].astype("str")
@@ -105,15 +150,21 @@ def tiny_dataset(*, contacts: bool = True, payments: bool = True) -> Dataset:
         frame["promise_amount"] = (frame["promise_amount"] * 100).round().astype("Int64")
         dataset.contacts = frame
     dataset.arrangements = _frame(
-        [{"created_on": "2024-09-06", "account_id": "A3", "collector_id": "C002",
-          "kind": "installment", "amount": 3000.00}],
+        [
+            {
+                "created_on": "2024-09-06",
+                "account_id": "A3",
+                "collector_id": "C002",
+                "kind": "installment",
+                "amount": 3000.00,
+            }
+        ],
         ["account_id", "collector_id", "kind"],
         money=("amount",),
         dates=("created_on",),
     )
     complaints = _frame(
-        [{"received_on": "2024-09-15", "collector_id": "C001", "account_id": "A2",
-          "upheld": True}],
+        [{"received_on": "2024-09-15", "collector_id": "C001", "account_id": "A2", "upheld": True}],
         ["collector_id", "account_id"],
         dates=("received_on",),
     )
@@ -130,3 +181,9 @@ def dataset() -> Dataset:
 @pytest.fixture
 def config() -> Config:
     return Config()
+
+
+@pytest.fixture
+def make_dataset():
+    """``make_dataset(contacts=False)`` etc.: the tiny source with a table left out."""
+    return tiny_dataset
