@@ -75,6 +75,14 @@ def convert_column(cells: pd.Series, column: Column, value_map: dict[str, str]) 
     return result
 
 
+def _text_array(cells: pd.Series) -> pa.Array:
+    """The cells as one contiguous Arrow string array (big files arrive in chunks)."""
+    array = pa.array(cells.astype("str"), type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks() if array.num_chunks else pa.array([], pa.string())
+    return array
+
+
 # --- text, ids, codes, booleans -----------------------------------------------
 
 
@@ -120,7 +128,7 @@ def parse_decimal(cells: pd.Series, scale: int) -> tuple[pd.Series, np.ndarray, 
     which cells were read, and which were exact (no non-zero digit beyond
     ``scale``; a dpd of 30.5 is readable but not a whole number).
     """
-    array = pa.array(cells.astype("str"), type=pa.string(), from_pandas=True)
+    array = _text_array(cells)
     cleaned = pc.replace_substring_regex(array, _NUMBER_NOISE, "")
     parts = pc.extract_regex(cleaned, _DECIMAL)
     whole = parts.field("whole")
@@ -140,9 +148,10 @@ def parse_decimal(cells: pd.Series, scale: int) -> tuple[pd.Series, np.ndarray, 
     negative = pc.fill_null(pc.equal(parts.field("sign"), "-"), False)
     value = pc.if_else(negative, pc.negate(value), value)
 
-    values = np.asarray(pc.fill_null(value, 0), dtype=np.int64)
-    ok = np.asarray(readable, dtype=bool)
-    is_exact = np.asarray(exact, dtype=bool)
+    # Copies: Arrow's buffers are read-only and the fallback fills in leftovers.
+    values = np.array(pc.fill_null(value, 0), dtype=np.int64)
+    ok = np.array(readable, dtype=bool)
+    is_exact = np.array(exact, dtype=bool)
     missing = cells.isna().to_numpy()
 
     leftovers = ~ok & ~missing
@@ -201,7 +210,7 @@ def _as_money(cells: pd.Series, column: Column, value_map: dict[str, str]):
 
 
 def _as_number(cells: pd.Series, column: Column, value_map: dict[str, str]):
-    array = pa.array(cells.astype("str"), type=pa.string(), from_pandas=True)
+    array = _text_array(cells)
     cleaned = pc.replace_substring_regex(array, _NUMBER_NOISE, "")
     numbers = pd.to_numeric(pd.Series(cleaned.to_pandas(), dtype=object), errors="coerce")
     numbers = numbers.astype("float64").to_numpy(copy=True)
@@ -243,7 +252,7 @@ def parse_datetimes(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
     missing = cells.isna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(cells.dtype):
         return cells.astype("datetime64[ns]").reset_index(drop=True), np.ones(len(cells), bool)
-    array = pa.array(cells.astype("str"), type=pa.string(), from_pandas=True)
+    array = _text_array(cells)
     try:
         stamps = pc.cast(array, pa.timestamp("ns"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
