@@ -27,7 +27,7 @@ _NEW_YEAR = {
 # which is right in most years and a day off in a few; fine for synthetic data.
 _REFERENCE_NEW_MOON = 2451550.1 + 8 / 24  # 2000-01-06 18:14 UTC as a Julian day, in UTC+8
 _SYNODIC_MONTH = 29.530588853
-_JULIAN_DAY_OF_ORDINAL_1 = 1721424.5
+_JULIAN_DAY_OF_ORDINAL_1 = 1721425.5  # midnight starting 0001-01-01
 
 WEEKDAY_ACTIVITY = (1.0, 1.0, 1.0, 1.0, 1.0, 0.35, 0.15)  # Monday .. Sunday
 HOLIDAY_ACTIVITY = 0.02
@@ -43,10 +43,10 @@ def chinese_new_year(year: int) -> date:
     if year in _NEW_YEAR:
         month, day = _NEW_YEAR[year]
         return date(year, month, day)
-    earliest = date(year, 1, 21).toordinal() + _JULIAN_DAY_OF_ORDINAL_1
+    earliest = date(year, 1, 21).toordinal() - 1 + _JULIAN_DAY_OF_ORDINAL_1
     lunations = np.ceil((earliest - _REFERENCE_NEW_MOON) / _SYNODIC_MONTH)
     moon = _REFERENCE_NEW_MOON + lunations * _SYNODIC_MONTH
-    return date.fromordinal(int(np.floor(moon - _JULIAN_DAY_OF_ORDINAL_1 + 0.5)))
+    return date.fromordinal(int(np.floor(moon - _JULIAN_DAY_OF_ORDINAL_1)) + 1)
 
 
 def holidays(year: int) -> set[date]:

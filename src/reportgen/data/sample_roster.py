@@ -77,7 +77,8 @@ def build_roster(
     rng: np.random.Generator, collectors: int, teams: int, first_month: date
 ) -> Roster:
     """Collectors split into ``teams`` contiguous teams; the last of each team of three or
-    more is a field (visiting) collector; skills vary around the centre's norm."""
+    more (or else the last collector) is a field (visiting) collector; skills vary around
+    the centre's norm."""
     width = id_width(collectors, 3)
     ids = [f"C{i:0{width}d}" for i in range(1, collectors + 1)]
     team_of = np.arange(collectors) * teams // collectors
@@ -90,6 +91,8 @@ def build_roster(
     last_of_team = np.r_[team_of[1:] != team_of[:-1], True]
     team_size = np.bincount(team_of, minlength=teams)[team_of]
     visits = last_of_team & (team_size >= 3)
+    if collectors >= 2 and not visits.any():  # every centre has someone in the field
+        visits[-1] = True
 
     start = np.datetime64(first_month, "D")
     hired_on = start - rng.integers(60, 365 * 8, collectors).astype("timedelta64[D]")
