@@ -14,6 +14,7 @@ from reportgen.metrics.grouping import (
     present_only,
     ratio,
     regroup,
+    roll_up,
 )
 from reportgen.metrics.keys import ACTIVITY_KEYS
 from reportgen.metrics.period_data import PeriodData
@@ -48,11 +49,12 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
 
     # Active days are (collector, date) pairs; each belongs to exactly one collector,
     # so grouping the distinct pairs by the level's key counts them per scope.
-    day_span = data.end_day - data.start_day + 1
-    active_collector, _day, _ = regroup(
-        collector, contacts.day[rows] - data.start_day, day_span, []
-    )
-    active_days = counts(level.key_of[active_collector], size)
+    if "active_collector" not in data.cache:
+        day_span = data.end_day - data.start_day + 1
+        data.cache["active_collector"], _day, _ = regroup(
+            collector, contacts.day[rows] - data.start_day, day_span, []
+        )
+    active_days = counts(level.key_of[data.cache["active_collector"]], size)
 
     if contacts.duration is not None:
         talk = np.round(
@@ -64,12 +66,16 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
         talk_seconds = avg_talk = nulls(size)
 
     # One row per distinct (scope, account) attempted, with how often it was reached
-    # and how often an invalid number came back.
-    pair_group, pair_account, (reached_n, invalid_n) = regroup(
-        keys,
-        account,
-        data.account_count,
-        [right_party.astype(np.int64), contacts.invalid_number[rows].astype(np.int64)],
+    # and how often an invalid number came back (built once per period by collector).
+    if "attempted_pairs" not in data.cache:
+        data.cache["attempted_pairs"] = regroup(
+            collector,
+            account,
+            data.account_count,
+            [right_party.astype(np.int64), contacts.invalid_number[rows].astype(np.int64)],
+        )
+    pair_group, pair_account, (reached_n, invalid_n) = roll_up(
+        data.cache["attempted_pairs"], level, data.account_count
     )
     attempted = counts(pair_group, size)
     reached = counts(pair_group[reached_n > 0], size)

@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import time
 
 import numpy as np
-import pandas as pd
 
 from reportgen.config import ComplianceProfile
-from reportgen.metrics.grouping import Level, counts, ints, nulls
+from reportgen.metrics.grouping import Level, counts, ints, nulls, regroup, roll_up
 from reportgen.metrics.keys import COMPLIANCE_KEYS
 from reportgen.metrics.period_data import PeriodData
 
@@ -26,27 +25,26 @@ def _ns(moment: time) -> int:
 
 
 class _DayCounts:
-    """Calls per distinct (group, account, day), sorted, as one folded integer each.
+    """Calls per distinct (group, account, day) of one level, in that order.
 
-    Days are shifted by ``pad`` inside a stride of ``span + pad`` so that looking
-    back up to ``pad`` days from any day never reaches another account's days.
+    Each combination is also folded into one integer, with days shifted by
+    ``pad`` inside a stride of ``span + pad`` so that looking back up to ``pad``
+    days from any day never reaches another account's days.
     """
 
     def __init__(
         self,
-        keys: np.ndarray,
-        account: np.ndarray,
-        day_offset: np.ndarray,
+        rolled: tuple[np.ndarray, np.ndarray, list[np.ndarray]],
         span: int,
         pad: int,
         accounts: int,
     ) -> None:
+        group, sub, (calls,) = rolled
         stride = span + pad
-        folded = (keys * accounts + account) * stride + day_offset + pad
-        codes, uniques = pd.factorize(folded, sort=True)
-        self.folded = np.asarray(uniques, dtype=np.int64)
-        self.calls = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
-        self.group = self.folded // (accounts * stride)
+        account, day_offset = sub // span, sub % span
+        self.group = group
+        self.calls = calls
+        self.folded = (group * accounts + account) * stride + day_offset + pad
 
     def over(self, limit: int, size: int) -> np.ndarray:
         """Distinct (account, day) pairs per group with more than ``limit`` calls."""
@@ -69,34 +67,39 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     )
     after_hours = counts(keys[after], size)
 
-    calls = rows[contacts.is_call[rows]]
-    call_keys = level.key_of[contacts.collector[calls]]
     span = data.end_day - data.start_day + 1
-    day_offset = contacts.day[calls] - data.start_day
+    accounts = data.account_count
+    rolling = settings.profile != "cn"
+    pad = max(profile.call_window_days, profile.days_after_rpc) + 1 if rolling else 0
 
-    def day_counts(mask: np.ndarray, pad: int = 0) -> _DayCounts:
-        return _DayCounts(
-            call_keys[mask],
-            contacts.account[calls][mask],
-            day_offset[mask],
-            span,
-            pad,
-            data.account_count,
-        )
+    def day_counts(name: str, outcome_flags: np.ndarray | None) -> _DayCounts:
+        """Calls (of the flagged outcomes) per (scope, account, day) for this level."""
+        key = f"compliance_{name}"
+        if key not in data.cache:
+            calls = rows[contacts.is_call[rows]]
+            if outcome_flags is not None:
+                calls = calls[outcome_flags[calls]]
+            data.cache[key] = regroup(
+                contacts.collector[calls],
+                contacts.account[calls] * span + (contacts.day[calls] - data.start_day),
+                accounts * span,
+                [np.ones(len(calls), dtype=np.int64)],
+            )
+        rolled = roll_up(data.cache[key], level, accounts * span, sort=rolling)
+        return _DayCounts(rolled, span, pad, accounts)
 
-    if settings.profile == "cn":
-        attempts = day_counts(contacts.unanswered[calls]).over(
+    if not rolling:
+        attempts = day_counts("unanswered", contacts.unanswered).over(
             profile.max_unanswered_calls_per_day, size
         )
-        connected = day_counts(contacts.connected[calls]).over(
+        connected = day_counts("connected", contacts.connected).over(
             profile.max_connected_calls_per_day, size
         )
     else:
-        pad = max(profile.call_window_days, profile.days_after_rpc) + 1
-        every_call = np.ones(len(calls), dtype=bool)
-        attempts = _rolling_excess(day_counts(every_call, pad), profile, size)
+        every_call = day_counts("calls", None)
+        attempts = _rolling_excess(every_call, profile, size)
         connected = _calls_after_conversation(
-            day_counts(every_call, pad), day_counts(contacts.right_party[calls], pad), profile, size
+            every_call, day_counts("right_party", contacts.right_party), profile, size
         )
     flags = after_hours + attempts + connected
     return {

@@ -70,22 +70,48 @@ def sums_2d(
 
 
 def regroup(
-    keys: np.ndarray, subs: np.ndarray, sub_bound: int, values: list[np.ndarray]
+    keys: np.ndarray,
+    subs: np.ndarray,
+    sub_bound: int,
+    values: list[np.ndarray],
+    *,
+    sort: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Distinct (group, sub) combinations with ``values`` summed over their rows.
 
     ``subs`` are non-negative integers below ``sub_bound`` (an account code, or
     an account and day folded into one number). Returns the group and sub of
-    each distinct combination, sorted, and the per-combination int64 sums.
+    each distinct combination (in (group, sub) order when ``sort``) and the
+    per-combination int64 sums.
     """
     combined = keys.astype(np.int64) * sub_bound + subs.astype(np.int64)
-    codes, uniques = pd.factorize(combined, sort=True)
+    codes, uniques = pd.factorize(combined, sort=sort)
     size = len(uniques)
     summed = [
         np.rint(np.bincount(codes, weights=v, minlength=size)).astype(np.int64) for v in values
     ]
     uniques = np.asarray(uniques, dtype=np.int64)
     return uniques // sub_bound, uniques % sub_bound, summed
+
+
+def roll_up(
+    finest: tuple[np.ndarray, np.ndarray, list[np.ndarray]],
+    level: Level,
+    sub_bound: int,
+    *,
+    sort: bool = False,
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Re-group per-(collector, sub) sums into per-(scope, sub) sums of ``level``.
+
+    Sums of row counts are associative, so summing the collector-level partial
+    sums of a team's members gives exactly what grouping the team's rows would,
+    while touching far fewer values. Distinct counts and limits are then taken
+    on the scope's own (scope, sub) combinations, never on members' figures.
+    """
+    collector, sub, values = finest
+    if level.kind == "collector" and not sort:
+        return level.key_of[collector], sub, values
+    return regroup(level.key_of[collector], sub, sub_bound, values, sort=sort)
 
 
 def distinct_counts(keys: np.ndarray, subs: np.ndarray, sub_bound: int, size: int) -> np.ndarray:
