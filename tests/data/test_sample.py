@@ -472,3 +472,22 @@ def test_sample_days_stay_in_their_span():
     assert ((days >= lo) & (days <= hi)).all()
     assert not np.isin(days[lo == 0], [1, 2]).any()  # zero weight, never drawn
     assert (days[(lo == 1) & (hi == 4)] == 3).mean() > 0.7
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
+def test_the_loader_reads_every_format_as_written(fmt, tmp_path):
+    from reportgen.data.load import load_source
+
+    spec = SampleSpec(collectors=2, teams=1, accounts=30, months=2, seed=9, fmt=fmt)
+    write_sample_data(tmp_path, spec)
+    dataset = load_source(tmp_path)
+    assert dataset.skipped_rows == {}
+    text = read_csv_source(
+        write_sample_data(tmp_path / "csv", SampleSpec(**{**spec.__dict__, "fmt": "csv"}))[0].parent
+    )
+    for table in TABLES:
+        frame = dataset.table(table)
+        assert frame is not None and len(frame) == len(text[table]), table
+    assert dataset.accounts.balance.sum() == money(text["accounts"].balance).sum()
+    assert dataset.payments.amount.sum() == money(text["payments"].amount).sum()
+    assert set(dataset.contacts.columns) >= {"duration_s", "promise_amount", "promise_date"}
