@@ -17,6 +17,7 @@ from reportgen.narrative.wording import label, localise, period_name
 from reportgen.render.model import PeriodInfo, ReportModel
 from reportgen.render.notes import Notes
 from reportgen.render.tables import build_tables
+from reportgen.render.templates import strict
 
 TABLES_OF_SECTIONS = ("contacts", "payments", "arrangements", "complaints")
 
@@ -73,9 +74,9 @@ def build_context(
         "yoy_distinct": yoy_distinct,
         "has": usable,
         "missing": {name: _cannot_show(name, model, lang) for name in TABLES_OF_SECTIONS},
-        "known": is_known,
-        "compare": _comparer(model, fmt),
-        "growth": fmt.growth,
+        "known": strict(is_known),
+        "compare": strict(_comparer(model, fmt)),
+        "growth": strict(fmt.growth),
         "no_comparison": _no_comparison(model, lang),
         "tables": tables,
         "charts": {key: chart_images.get(key) for key in _CHART_KEYS},

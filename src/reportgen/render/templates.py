@@ -13,6 +13,7 @@ template, the line and (for an unknown variable) the variable.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -51,8 +52,26 @@ def make_environment(
     return env
 
 
+def strict(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Make a filter or helper fail on an undefined argument instead of calling it unknown.
+
+    StrictUndefined only fails when a value is printed, tested or iterated; a
+    filter that merely checks ``is_known(value)`` would otherwise turn a typo
+    (``m.recoverd_amount``) into "n/a" silently.
+    """
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, jinja2.Undefined):
+                value._fail_with_undefined_error()
+        return function(*args, **kwargs)
+
+    return checked
+
+
 def _filters(fmt: Formatter) -> dict[str, Callable[..., str]]:
-    return {
+    filters = {
         "money": fmt.money,
         "amount": fmt.amount,
         "wan": fmt.wan,
@@ -63,6 +82,7 @@ def _filters(fmt: Formatter) -> dict[str, Callable[..., str]]:
         "number": fmt.number,
         "date": fmt.date,
     }
+    return {name: strict(function) for name, function in filters.items()}
 
 
 def render_template(env: SandboxedEnvironment, name: str, context: Mapping[str, Any]) -> str:
