@@ -187,3 +187,33 @@ def config() -> Config:
 def make_dataset():
     """``make_dataset(contacts=False)`` etc.: the tiny source with a table left out."""
     return tiny_dataset
+
+
+MONEY_COLUMNS = {"balance", "amount", "promise_amount"}
+
+
+def write_csv_source(dataset: Dataset, folder) -> None:
+    """Write a Dataset back out as a CSV folder (money as decimals), for command-line tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("collectors", "accounts", "contacts", "payments", "arrangements", "complaints"):
+        frame = dataset.table(name)
+        if frame is None:
+            continue
+        out = frame.copy()
+        for column in out.columns:
+            if column in MONEY_COLUMNS:
+                out[column] = [
+                    "" if pd.isna(v) else f"{int(v) // 100}.{int(v) % 100:02d}" for v in out[column]
+                ]
+            elif str(out[column].dtype).startswith("datetime"):
+                fmt = "%Y-%m-%d %H:%M:%S" if column == "contacted_at" else "%Y-%m-%d"
+                out[column] = out[column].dt.strftime(fmt).fillna("")
+        out.to_csv(folder / f"{name}.csv", index=False)
+
+
+@pytest.fixture
+def csv_source(tmp_path):
+    """The tiny source as a folder of CSV files."""
+    folder = tmp_path / "source"
+    write_csv_source(tiny_dataset(), folder)
+    return folder
