@@ -16,6 +16,7 @@ from docx.shared import Twips
 from reportgen.config import Config, config_from_dict
 from reportgen.errors import ReportgenError, TemplateError
 from reportgen.render.docx import DocxBuilder, render_docx
+from reportgen.render.docx_markdown import column_widths, display_width
 
 EXPECTED_HEADINGS = [
     ("Title", "张三 2024年12月工作总结"),
@@ -292,3 +293,32 @@ def test_a_missing_image_names_the_path(build_report):
 def test_an_image_that_is_not_a_picture_is_a_clear_error(build_report, chart_path):
     with pytest.raises(ReportgenError, match="not a PNG"):
         build_report(images={chart_path: b"not an image"})
+
+
+# --- table layout ------------------------------------------------------------------------
+
+
+def test_columns_are_as_wide_as_their_content_and_fill_the_text_width():
+    # "渠道"/"电话": 4 half-ems + 2 padding = 6 (the minimum); "123,456.78": 10 + 2 = 12.
+    texts = [["渠道", "金额"], ["电话", "123,456.78"]]
+    assert column_widths(texts, 2, 1000) == [333, 667]
+    assert display_width("电话 ab") == 7
+
+
+def test_the_word_table_carries_the_content_widths(build_report):
+    (table,) = read(build_report()).tables
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    # 渠道 6, 回收金额（元） max(14, 10) + 2 = 16, 占比 max(4, 5) + 2 = 7 half-ems.
+    assert sum(grid) == 8306  # A4 less Word's Chinese margins, in twips
+    assert [round(w / sum(grid) * 29) for w in grid] == [6, 16, 7]
+
+
+def test_a_wide_table_is_set_in_nine_point_type(build_report):
+    header = "| " + " | ".join(f"列{i}" for i in range(7)) + " |"
+    rule = "|" + "---|" * 7
+    row = "| " + " | ".join(str(i) for i in range(7)) + " |"
+    document = read(build_report(markdown=f"{header}\n{rule}\n{row}\n"))
+    (wide,) = document.tables
+    assert {run.font.size.pt for cell in wide._cells for run in cell.paragraphs[0].runs} == {9.0}
+    (narrow,) = read(build_report()).tables
+    assert {run.font.size for cell in narrow._cells for run in cell.paragraphs[0].runs} == {None}

@@ -46,8 +46,8 @@ class DocProperties:
     title: str
     subject: str
     author: str  # the organisation; empty means "reportgen"
-    period_start: date
-    period_end: date
+    period_start: date | str  # a date, or its ISO text as the report model keeps it
+    period_end: date | str
     language: str
     header_text: str
 
@@ -103,8 +103,8 @@ class DocxBuilder:
             subject=properties.subject,
             author=properties.author or DEFAULT_AUTHOR,
             language=properties.language,
-            created=properties.period_start,
-            modified=properties.period_end,
+            created=_as_date(properties.period_start),
+            modified=_as_date(properties.period_end),
         )
         buffer = io.BytesIO()
         document.save(buffer)
@@ -135,6 +135,10 @@ def render_docx(
     """One report's .docx; for many reports, keep one :class:`DocxBuilder` instead."""
     builder = DocxBuilder(config, properties.language, reference_docx)
     return builder.build(markdown, images, properties)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _text_width(document) -> int:

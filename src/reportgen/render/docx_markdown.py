@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -36,6 +37,11 @@ _NAMESPACES = nsdecls("w", "r")
 # Characters XML 1.0 cannot carry at all; they could only come from bad input.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ALIGNMENTS = {"text-align:right": "right", "text-align:center": "center"}
+EMU_PER_TWIP = 635
+WIDE_TABLE_COLUMNS = 7
+SMALL_HALF_POINTS = 18
+_MIN_COLUMN_UNITS = 6
+_CELL_PADDING_UNITS = 2
 
 
 def markdown_parser() -> MarkdownIt:
@@ -57,6 +63,7 @@ class _Format:
     italic: bool = False
     code: bool = False
     link: bool = False
+    small: bool = False  # text of a wide table
 
 
 @dataclass
@@ -97,6 +104,9 @@ class RunProperties:
             parts.append("<w:b/><w:bCs/>")
         if fmt.italic:
             parts.append("<w:i/><w:iCs/>")
+        if fmt.small:
+            size = SMALL_HALF_POINTS
+            parts.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
         parts.append(f'<w:lang w:val="{self._tag.latin}" w:eastAsia="{self._tag.east_asian}"/>')
         parts.append("</w:rPr>")
         return "".join(parts)
@@ -240,8 +250,14 @@ class MarkdownWriter:
 
     def _table_xml(self, rows: list[tuple[bool, list[tuple[Token, str]]]]) -> str:
         columns = max((len(cells) for _, cells in rows), default=1)
-        column_width = self._max_image_width // 635 // columns  # EMU -> twips
-        grid = f'<w:gridCol w:w="{column_width}"/>' * columns
+        widths = column_widths(
+            [[inline.content for inline, _ in cells] for _, cells in rows],
+            columns,
+            self._max_image_width // EMU_PER_TWIP,
+        )
+        grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+        # Many columns: 9 pt (小五), as Chinese reports set their wide tables.
+        small = columns >= WIDE_TABLE_COLUMNS
         parts = [
             f'<w:tbl><w:tblPr><w:tblStyle w:val="{self._styles.ids["Table Grid"]}"/>'
             '<w:tblW w:w="5000" w:type="pct"/>'
@@ -254,11 +270,15 @@ class MarkdownWriter:
             row_properties = "<w:cantSplit/><w:tblHeader/>" if is_header else "<w:cantSplit/>"
             parts.append(f"<w:tr><w:trPr>{row_properties}</w:trPr>")
             padded = cells + [(None, "")] * (columns - len(cells))
-            for inline, align in padded:
-                runs = self._runs(inline, "Normal", bold=is_header) if inline is not None else ""
+            for (inline, align), width in zip(padded, widths, strict=True):
+                runs = (
+                    self._runs(inline, "Normal", bold=is_header, small=small)
+                    if inline is not None
+                    else ""
+                )
                 justification = f'<w:jc w:val="{align}"/>' if align else ""
                 parts.append(
-                    f'<w:tc><w:tcPr><w:tcW w:w="{column_width}" w:type="dxa"/></w:tcPr>'
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
                     f"<w:p>{f'<w:pPr>{justification}</w:pPr>' if justification else ''}{runs}</w:p>"
                     "</w:tc>"
                 )
@@ -281,7 +301,9 @@ class MarkdownWriter:
 
     # --- inline ------------------------------------------------------------------------
 
-    def _runs(self, inline: Token, style_key: str, *, bold: bool = False) -> str:
+    def _runs(
+        self, inline: Token, style_key: str, *, bold: bool = False, small: bool = False
+    ) -> str:
         out: list[str] = []
         link_stack: list[tuple[list[str], str]] = []
         bold_depth = 1 if bold else 0
@@ -300,7 +322,11 @@ class MarkdownWriter:
         def add_text(text: str, *, code: bool = False) -> None:
             nonlocal pending_format
             fmt = _Format(
-                bold=bold_depth > 0, italic=italic_depth > 0, code=code, link=bool(link_stack)
+                bold=bold_depth > 0,
+                italic=italic_depth > 0,
+                code=code,
+                link=bool(link_stack),
+                small=small,
             )
             if fmt != pending_format:
                 flush()
@@ -384,6 +410,28 @@ class MarkdownWriter:
         inline.docPr.set("descr", _NOT_XML.sub("", token.content))
         drawing = etree.tostring(inline, encoding="unicode")
         return f"<w:r>{rpr}<w:drawing>{drawing}</w:drawing></w:r>"
+
+
+def column_widths(texts: list[list[str]], columns: int, total_twips: int) -> list[int]:
+    """Share the text width among columns by the widest text of each, in twips.
+
+    Equal columns wrap long figures (1,324,494.36) in a narrow column beside a
+    wide, nearly empty one; widths in proportion to content keep figures on
+    one line wherever the page allows. Every column keeps a minimum share.
+    """
+    widest = [_MIN_COLUMN_UNITS] * columns
+    for row in texts:
+        for index, text in enumerate(row):
+            widest[index] = max(widest[index], display_width(text) + _CELL_PADDING_UNITS)
+    total_units = sum(widest)
+    widths = [total_twips * units // total_units for units in widest]
+    widths[-1] += total_twips - sum(widths)  # rounding: the columns fill the width exactly
+    return widths
+
+
+def display_width(text: str) -> int:
+    """Width in half-em units: a Chinese character is two, a Latin letter or digit one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _with_namespaces(xml: str) -> str:
