@@ -153,14 +153,16 @@ class Renderer:
             properties = DocProperties(
                 title=title,
                 subject=title,
-                author=model.organisation or (model.scope.name or ""),
+                author=model.organisation,
                 period_start=model.period.start,
                 period_end=model.period.end,
                 language=self.options.language,
                 header_text=model.organisation or title,
             )
             files[f"{basename}.docx"] = self._docx.build(markdown, images, properties)
-        files.update(images)
+        if "md" in self.options.formats:
+            # The Markdown links to the charts; a Word file carries its own copies.
+            files.update(images)
         return RenderedReport(
             basename=basename,
             files=dict(sorted(files.items())),
