@@ -29,7 +29,10 @@ _GROUPS = (portfolio, recovery, activity, promises, arrangements, compliance)
 
 @dataclass
 class PeriodMetrics:
-    """Every scope's metrics for one period."""
+    """Every scope's metrics for one period.
+
+    The dicts are shared with the engine's cache: treat them as read-only.
+    """
 
     period: Period
     collectors: dict[str, dict]
