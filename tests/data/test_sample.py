@@ -491,3 +491,17 @@ def test_the_loader_reads_every_format_as_written(fmt, tmp_path):
     assert dataset.accounts.balance.sum() == money(text["accounts"].balance).sum()
     assert dataset.payments.amount.sum() == money(text["payments"].amount).sum()
     assert set(dataset.contacts.columns) >= {"duration_s", "promise_amount", "promise_date"}
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+
+    import reportgen.data.sample_writers as writers
+
+    def no_space(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writers._CompressingSink, "write", no_space)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_sample_data(tmp_path, SampleSpec(collectors=1, teams=1, accounts=5, months=1))
+    assert os.listdir(tmp_path) == []

@@ -177,6 +177,13 @@ def write_sample_data(out_dir: Path, spec: SampleSpec, *, force: bool = False) -
             writer.finish()
         for writer in writers.values():
             writer.file.commit()
+    except OSError as exc:
+        for writer in writers.values():
+            writer.abort()
+        where = exc.filename or out_dir
+        raise OutputError(
+            f"cannot write the sample data to {where}: {exc.strerror or exc}"
+        ) from None
     except BaseException:
         for writer in writers.values():
             writer.abort()

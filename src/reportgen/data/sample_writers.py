@@ -14,9 +14,11 @@ import contextlib
 import gzip
 import io
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -72,6 +74,41 @@ class _TempFile:
             self.temp.unlink()
 
 
+class _CompressingSink:
+    """Gzip-compresses on a background thread, so compression (zlib releases the GIL)
+    overlaps with generating and formatting the next batch. Order is preserved; the
+    queue is short so memory stays bounded."""
+
+    def __init__(self, raw) -> None:
+        self.gzip = gzip.GzipFile(
+            filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL
+        )
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._drain, name="sample-gzip", daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.gzip.write(data)
+                except BaseException as exc:  # reported to the writer on its next call
+                    self.error = exc
+
+    def write(self, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        self.gzip.close()
+
+
 class CsvTableWriter:
     """UTF-8 with BOM (what Excel needs to show Chinese), optionally gzip-compressed."""
 
@@ -79,15 +116,19 @@ class CsvTableWriter:
         self.file = _TempFile(path)
         self.money = money
         self.raw = open(self.file.temp, "wb")  # noqa: SIM115 - closed in finish/abort
-        self.stream = (
-            gzip.GzipFile(
-                filename="", mode="wb", fileobj=self.raw, mtime=0, compresslevel=GZIP_LEVEL
-            )
-            if path.name.endswith(".gz")
-            else self.raw
-        )
+        self.sink = _CompressingSink(self.raw) if path.name.endswith(".gz") else None
         header = UTF8_BOM + ",".join(schema.names) + "\n"
-        self.stream.write(header.encode("utf-8"))
+        try:
+            self._emit(header.encode("utf-8"))
+        except BaseException:
+            self.abort()
+            raise
+
+    def _emit(self, data: bytes) -> None:
+        if self.sink is not None:
+            self.sink.write(data)
+        else:
+            self.raw.write(data)
 
     def write(self, table: pa.Table) -> None:
         for name in self.money:
@@ -97,17 +138,18 @@ class CsvTableWriter:
         for offset in range(0, table.num_rows, CSV_SLICE_ROWS):
             buffer = io.BytesIO()
             pa_csv.write_csv(table.slice(offset, CSV_SLICE_ROWS), buffer, options)
-            self.stream.write(buffer.getvalue())
+            self._emit(buffer.getvalue())
 
     def finish(self) -> None:
-        if self.stream is not self.raw:
-            self.stream.close()
+        if self.sink is not None:
+            sink, self.sink = self.sink, None
+            sink.close()
         self.raw.flush()
         os.fsync(self.raw.fileno())
         self.raw.close()
 
     def abort(self) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(BaseException):
             self.finish()
         self.file.discard()
 
@@ -120,7 +162,11 @@ class ParquetTableWriter:
         self.money = money
         fields = [pa.field(f.name, pa.float64()) if f.name in money else f for f in schema]
         self.schema = pa.schema(fields)
-        self.writer = pq.ParquetWriter(self.file.temp, self.schema, compression="zstd")
+        try:
+            self.writer = pq.ParquetWriter(self.file.temp, self.schema, compression="zstd")
+        except BaseException:
+            self.file.discard()
+            raise
 
     def write(self, table: pa.Table) -> None:
         for name in self.money:
