@@ -61,9 +61,11 @@ def strip_text(series: pd.Series) -> pd.Series:
     """Trim surrounding whitespace (incl. full-width spaces) and turn empty cells into missing."""
     if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
         return series
-    array = pa.array(series, type=pa.string(), from_pandas=True)
+    array = pa.array(series, from_pandas=True)  # pandas holds large_string: no cast
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        array = pa.array(series.astype("str"), from_pandas=True)
     trimmed = pc.utf8_trim_whitespace(array)
-    cleaned = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    cleaned = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
     return pd.Series(cleaned.to_pandas(), dtype="str", name=series.name).reset_index(drop=True)
 
 
