@@ -147,3 +147,28 @@ def test_loading_is_deterministic(chinese_source: Path) -> None:
     second = load_source(chinese_source)
     for table in ALL_TABLES:
         pd.testing.assert_frame_equal(first.table(table), second.table(table))
+
+
+def test_quoted_line_breaks_inside_cells(tmp_path: Path, make_canonical) -> None:
+    folder = make_canonical(tmp_path / "multiline")
+    (folder / "complaints.csv").write_text(
+        "received_on,collector_id,category\n"
+        '2024-09-10,C002,"频繁来电\n一天三次"\n'
+        "2024-09-11,007,服务态度\n",
+        encoding="utf-8",
+    )
+    dataset = load_source(folder)
+    assert dataset.complaints["category"].tolist() == ["频繁来电\n一天三次", "服务态度"]
+
+
+def test_gbk_that_starts_after_the_first_megabyte(tmp_path: Path, make_canonical) -> None:
+    # The encoding is guessed from the first MiB; a file that is plain ASCII
+    # there and GBK later is read again as GB18030.
+    folder = make_canonical(tmp_path / "late-gbk", ("accounts",))
+    rows = "".join(f"X{i:06d},Name {i},T01\n" for i in range(80_000))
+    text = "collector_id,name,team_id\n" + rows + "C001,王芳,T01\nC002,张伟,T01\n007,陈杰,T02\n"
+    (folder / "collectors.csv").write_bytes(text.encode("gbk"))
+    assert len(rows) > 1 << 20
+    dataset = load_source(folder)
+    assert dataset.collectors["name"].tolist()[-3:] == ["王芳", "张伟", "陈杰"]
+    assert len(dataset.collectors) == 80_003
