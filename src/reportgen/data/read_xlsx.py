@@ -66,16 +66,23 @@ def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: Head
     # Spreadsheet rows are 1-based; grid index 0 is row 1.
     rows = np.arange(header_index + 2, header_index + 2 + len(body), dtype=np.int64)
 
+    kinds = [header_kind(header) for header in headers]
+    numeric_ids = [
+        position
+        for position, (kind, values) in enumerate(zip(kinds, columns, strict=True))
+        if kind is Kind.ID and any(isinstance(v, float) for v in values)
+    ]
+    formats = _number_formats(path, sheet, numeric_ids, header_index + 2, len(body))
     cells: list[pd.Series] = []
-    for position, (header, values) in enumerate(zip(headers, columns, strict=True)):
-        kind = header_kind(header)
-        texts = [_cell_text(v, kind) for v in values]
-        if kind is Kind.ID and any(isinstance(v, float) for v in values):
-            formats = _number_formats(path, sheet, position, header_index + 2, len(body))
+    for position, (kind, values) in enumerate(zip(kinds, columns, strict=True)):
+        if position in formats:
+            shown = formats[position]
             texts = [
-                _apply_number_format(v, formats[i]) if isinstance(v, float) else texts[i]
+                _apply_number_format(v, shown[i]) if isinstance(v, float) else _cell_text(v, kind)
                 for i, v in enumerate(values)
             ]
+        else:
+            texts = [_cell_text(v, kind) for v in values]
         cells.append(pd.Series(texts, dtype="str"))
     return RawTable(
         table=table, label=label, path=path, headers=headers, cells=cells, rows=rows, problems=[]
@@ -135,27 +142,30 @@ def _serial_to_text(serial: float) -> str:
     return moment.isoformat(sep=" ")
 
 
-def _number_formats(path: Path, sheet: str, column: int, first_row: int, count: int) -> list[str]:
-    """The number format of each data cell of one column (openpyxl; read-only mode)."""
+def _number_formats(
+    path: Path, sheet: str, columns: list[int], first_row: int, count: int
+) -> dict[int, list[str]]:
+    """The number format of each data cell of some columns, in one openpyxl pass."""
+    if not columns or count == 0:
+        return {}
     import openpyxl
 
-    formats = ["General"] * count
+    formats = {column: ["General"] * count for column in columns}
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:
         return formats  # calamine could read it; fall back to plain numbers
     try:
-        worksheet = workbook[sheet]
-        for offset, row in enumerate(
-            worksheet.iter_rows(
-                min_row=first_row,
-                max_row=first_row + count - 1,
-                min_col=column + 1,
-                max_col=column + 1,
-            )
-        ):
-            if offset < count and row:
-                formats[offset] = getattr(row[0], "number_format", None) or "General"
+        low, high = min(columns), max(columns)
+        rows = workbook[sheet].iter_rows(
+            min_row=first_row, max_row=first_row + count - 1, min_col=low + 1, max_col=high + 1
+        )
+        for offset, row in enumerate(rows):
+            for column in columns:
+                index = column - low
+                if offset < count and index < len(row):
+                    shown = getattr(row[index], "number_format", None) or "General"
+                    formats[column][offset] = shown
     finally:
         workbook.close()
     return formats
