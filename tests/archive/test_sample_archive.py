@@ -11,6 +11,10 @@ import csv
 import io
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +169,19 @@ def test_a_report_that_fails_amid_good_ones_is_recorded(small, tmp_path, monkeyp
         tmp_path / "a/index.md"
     ).read_text("utf-8")
     assert verify_archive(tmp_path / "a").ok
+
+
+def test_sigterm_stops_the_worker_processes_and_leaves_nothing(tmp_path):
+    out = tmp_path / "archive"
+    command = [sys.executable, "-m", "reportgen", "archive", str(sample_data_dir())]
+    command += ["-p", "2024-12", "--out", str(out), "-j", "2", "--format", "md"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not any(tmp_path.glob("archive.tmp-*/**/*.png")):
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and b"Aborted" in stderr
+    assert list(tmp_path.iterdir()) == []
