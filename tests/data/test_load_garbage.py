@@ -27,7 +27,7 @@ CELLS = st.one_of(_NEAR_MISS, st.text(max_size=12), st.just(""), st.sampled_from
 COLUMNS = [column for table in SCHEMA.values() for column in table.columns]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(index=st.integers(0, len(COLUMNS) - 1), cells=st.lists(CELLS, min_size=1, max_size=8))
 def test_any_cells_convert_or_are_reported(index: int, cells: list[str]) -> None:
     column = COLUMNS[index]
@@ -41,7 +41,7 @@ def test_any_cells_convert_or_are_reported(index: int, cells: list[str]) -> None
     assert not (values_missing & ~bad & ~blank).any()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     table=st.sampled_from(["accounts", "contacts", "payments"]),
     rows=st.lists(st.lists(CELLS, min_size=1, max_size=9), min_size=1, max_size=5),
