@@ -25,6 +25,7 @@ from reportgen.cli import cli
 from reportgen.config import Config
 from reportgen.data.dataset import TABLES, Dataset
 from reportgen.data.load import load_source
+from reportgen.errors import PeriodError
 from reportgen.resources import sample_data_dir
 from reportgen.scope import Scope
 
@@ -184,4 +185,11 @@ def test_sigterm_stops_the_worker_processes_and_leaves_nothing(tmp_path):
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1 and b"Aborted" in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_period_the_data_does_not_cover_fails_before_anything_is_written(sample, tmp_path):
+    options = ArchiveOptions.build(languages="en", formats="md", jobs=1)
+    with pytest.raises(PeriodError, match="2030-01"):
+        build_archive(sample, "2030-Q1", Config(), options, tmp_path / "archive")
     assert list(tmp_path.iterdir()) == []
