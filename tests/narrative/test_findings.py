@@ -97,7 +97,8 @@ def test_bucket_lagging_the_others_or_last_year():
         "recovery_rate_by_bucket": {"M1": 0.3, "M2": 0.15, "M3": 0.12, "M4+": 0.05},
     }
     (finding,) = find_problems(lagging, None, None, CONFIG)
-    assert (finding.code, finding.detail, finding.reference) == ("bucket_lags_others", "M4+", 0.20)
+    assert finding.code == "bucket_lags_others"
+    assert finding.buckets == (("M4+", 0.05, 0.20, pytest.approx(0.06)),)
     last_year = {
         **HEALTHY,
         "recovery_rate_by_bucket": {"M1": 0.35, "M2": 0.15, "M3": 0.12, "M4+": 0.11},
@@ -174,3 +175,26 @@ def test_every_rule_has_words_in_every_language():
             text = describe_finding(finding, Formatter(language))
             for sentence in (text.problem, text.improvement, text.plan):
                 assert sentence and not re.search(r"\b(None|nan|inf)\b", sentence)
+
+
+def test_a_findings_goal_raises_the_plans_target_for_the_same_figure():
+    low = {**HEALTHY, "ptp_kept_rate": 0.50}
+    findings = find_problems(low, None, None, CONFIG)
+    targets = {t.metric: t for t in next_targets(low, CONFIG, findings)}
+    assert targets["ptp_kept_rate"].value == 0.60  # not 0.51: the plan has one target per figure
+    assert targets["connect_rate"].value == pytest.approx(0.41)
+
+
+def test_lagging_buckets_make_one_finding_naming_each():
+    last_year = {
+        **HEALTHY,
+        "recovery_rate_by_bucket": {"M1": 0.35, "M2": 0.25, "M3": 0.12, "M4+": 0.11},
+    }
+    (finding,) = find_problems(HEALTHY, None, last_year, CONFIG)
+    assert [b[0] for b in finding.buckets] == ["M1", "M2"]
+    text = describe_finding(finding, Formatter("zh-CN"))
+    assert text.problem == (
+        "M1和M2 段回收率不及去年同期：M1 段本期 30.0%，去年同期 35.0%，下降 5.0 个百分点；"
+        "M2 段本期 15.0%，去年同期 25.0%，下降 10.0 个百分点。"
+    )
+    assert text.plan == "下期回收率恢复到去年同期的水平：M1 段 35.0%，M2 段 25.0%。"

@@ -102,33 +102,47 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
             f"Raise the share of promises kept to {target} next period.",
         )
     elif f.code == "bucket_lags_others":
-        bucket = f.detail or ""
+        names = _names([b for b, *_ in f.buckets], lang)
+        if len(f.buckets) == 1:
+            zh_each, en_each = f"该段回收率为 {pct(f.value)}", f"{pct(f.value)} there"
+        else:
+            zh_each = "，".join(f"{b} 段 {pct(rate)}" for b, rate, _, _ in f.buckets)
+            en_each = ", ".join(f"{b} {pct(rate)}" for b, rate, _, _ in f.buckets)
+        zh_goal = "，".join(f"{b} 段回收率达到 {pct(goal)}" for b, _, _, goal in f.buckets)
+        en_goal = ", ".join(f"{b} to {pct(goal)}" for b, _, _, goal in f.buckets)
         zh = (
-            f"{bucket} 段回收滞后：该段回收率为 {pct(f.value)}，"
-            f"而整体回收率为 {pct(f.reference)}。",
-            f"为 {bucket} 段客户单独排定联络计划，对有还款意愿的客户提供分期或延期方案。",
-            f"下期 {bucket} 段回收率提高到 {target}。",
+            f"{names} 段回收滞后：{zh_each}，而整体回收率为 {pct(f.reference)}。",
+            f"为 {names} 段客户单独排定联络计划，对有还款意愿的客户提供分期或延期方案。",
+            f"下期 {zh_goal}。",
         )
         en = (
-            f"Recovery in {bucket} lags: {pct(f.value)} there against {pct(f.reference)} overall.",
-            f"Give {bucket} debtors their own contact plan and offer instalments or an extension "
+            f"Recovery in {names} lags: {en_each}, against {pct(f.reference)} overall.",
+            f"Give {names} debtors their own contact plan and offer instalments or an extension "
             "to those willing to pay.",
-            f"Raise the {bucket} recovery rate to {target} next period.",
+            f"Raise the recovery rate of {en_goal} next period.",
         )
     elif f.code == "bucket_lags_last_year":
-        bucket = f.detail or ""
+        names = _names([b for b, *_ in f.buckets], lang)
+        zh_each = "；".join(
+            f"{b} 段本期 {pct(rate)}，去年同期 {pct(ref)}，{fmt.points(rate - ref)}"
+            for b, rate, ref, _ in f.buckets
+        )
+        en_each = "; ".join(
+            f"{b} {pct(rate)} against {pct(ref)}, {fmt.points(rate - ref)}"
+            for b, rate, ref, _ in f.buckets
+        )
+        zh_goal = "，".join(f"{b} 段 {pct(goal)}" for b, _, _, goal in f.buckets)
+        en_goal = ", ".join(f"{b} {pct(goal)}" for b, _, _, goal in f.buckets)
         zh = (
-            f"{bucket} 段回收率不及去年同期：本期 {pct(f.value)}，去年同期 {pct(f.reference)}，"
-            f"{fmt.points(f.value - f.reference)}。",
-            f"分析 {bucket} 段客户构成与去年的差异，加大该段的联络频次与外访力度。",
-            f"下期 {bucket} 段回收率恢复到去年同期的 {target}。",
+            f"{names} 段回收率不及去年同期：{zh_each}。",
+            f"分析 {names} 段客户构成与去年的差异，加大这些账龄段的联络频次与外访力度。",
+            f"下期回收率恢复到去年同期的水平：{zh_goal}。",
         )
         en = (
-            f"Recovery in {bucket} is behind last year: {pct(f.value)} against {pct(f.reference)} "
-            f"a year ago, {fmt.points(f.value - f.reference)}.",
-            f"Compare {bucket} debtors with last year's and contact them more often, with field "
+            f"Recovery in {names} is behind last year: {en_each}.",
+            f"Compare {names} debtors with last year's and contact them more often, with field "
             "visits where calls fail.",
-            f"Bring the {bucket} recovery rate back to last year's {target}.",
+            f"Bring bucket recovery rates back to last year's: {en_goal}.",
         )
     elif f.code in ("complaints_high", "complaints_rising"):
         number, contacts = fmt.count(counts["complaints"]), fmt.count(counts["contacts"])
@@ -251,6 +265,15 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
     else:  # pragma: no cover - every rule in findings.py has wording above
         raise ValueError(f"no wording for finding {f.code!r}")
     return FindingText(*(localise(z, e, lang) for z, e in zip(zh, en, strict=True)))
+
+
+def _names(labels: list[str], language: str) -> str:
+    """M1、M2 和 M3 / M1, M2 and M3."""
+    if len(labels) == 1:
+        return labels[0]
+    if language == "en":
+        return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return "、".join(labels[:-1]) + ("和" if language == "zh-CN" else "和") + labels[-1]
 
 
 def describe_target(target: Target, fmt: Formatter) -> str:

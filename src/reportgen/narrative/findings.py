@@ -10,7 +10,7 @@ the same metrics always give the same findings in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,8 @@ class Finding:
     target: float | None = None
     detail: str | None = None  # a bucket label, for bucket findings
     counts: tuple[tuple[str, int], ...] = ()  # supporting counts (e.g. compliance breakdown)
+    # Bucket findings: (bucket, rate, reference, target) for every lagging bucket.
+    buckets: tuple[tuple[str, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,22 @@ def target_for(metric: str, current: float | None, config: Config) -> Target | N
     return Target(metric, min(1.0, current + step), current, False)
 
 
-def next_targets(metrics: Metrics, config: Config) -> list[Target]:
-    targets = [target_for(name, _get(metrics, name), config) for name in TARGET_METRICS]
-    return [t for t in targets if t is not None]
+def next_targets(
+    metrics: Metrics, config: Config, findings: Sequence[Finding] = ()
+) -> list[Target]:
+    """The next period's targets; a finding's higher goal for the same figure wins,
+    so the plan never sets two different targets for one figure."""
+    goals = {f.metric: f.target for f in findings if f.target is not None}
+    targets = []
+    for name in TARGET_METRICS:
+        target = target_for(name, _get(metrics, name), config)
+        if target is None:
+            continue
+        goal = goals.get(name)
+        if goal is not None and goal > target.value and not target.configured:
+            target = Target(name, goal, target.current, False)
+        targets.append(target)
+    return targets
 
 
 def find_problems(
@@ -145,31 +160,33 @@ def find_problems(
     overall = _get(metrics, "recovery_rate")
     by_bucket = metrics.get("recovery_rate_by_bucket") or {}
     year_ago_by_bucket = (year_ago or {}).get("recovery_rate_by_bucket") or {}
+    lagging_others: list[tuple[str, float, float, float]] = []
+    lagging_last_year: list[tuple[str, float, float, float]] = []
     for bucket in config.buckets.labels:
         rate = by_bucket.get(bucket)
         if not is_known(rate):
             continue
         last_year = year_ago_by_bucket.get(bucket)
         if overall and rate < overall * rules.bucket_lag_ratio:
-            found.append(
-                Finding(
-                    "bucket_lags_others",
-                    "recovery_rate_by_bucket",
-                    rate,
-                    overall,
-                    target=min(1.0, rate + step),
-                    detail=bucket,
-                )
-            )
+            lagging_others.append((bucket, rate, overall, min(1.0, rate + step)))
         elif is_known(last_year) and last_year - rate >= rules.rate_drop_points - 1e-12:
+            lagging_last_year.append((bucket, rate, last_year, last_year))
+    # One finding per kind of lag, naming every bucket, so the remedy is said once.
+    for code, lagging in (
+        ("bucket_lags_others", lagging_others),
+        ("bucket_lags_last_year", lagging_last_year),
+    ):
+        if lagging:
+            _bucket, rate, reference, target = lagging[0]
             found.append(
                 Finding(
-                    "bucket_lags_last_year",
+                    code,
                     "recovery_rate_by_bucket",
                     rate,
-                    last_year,
-                    target=last_year,
-                    detail=bucket,
+                    reference,
+                    target=target,
+                    detail=lagging[0][0],
+                    buckets=tuple(lagging),
                 )
             )
 

@@ -158,6 +158,7 @@ def build_report_models(
         if kind == "team":
             ids = _member_ids(roster, scope)
             members = _member_rows(ids, roster, current.collectors, previous)
+        findings = tuple(find_problems(metrics, before, last_year, config))
         months: tuple[MonthRow, ...] = ()
         if kind == "review":
             months = tuple(
@@ -178,8 +179,8 @@ def build_report_models(
                 },
                 missing_tables=missing,
                 uncovered_tables=uncovered,
-                findings=tuple(find_problems(metrics, before, last_year, config)),
-                targets=tuple(next_targets(metrics, config)),
+                findings=findings,
+                targets=tuple(next_targets(metrics, config, findings)),
                 bucket_labels=tuple(config.buckets.labels),
                 organisation=config.organisation.name,
                 currency=config.organisation.currency,
