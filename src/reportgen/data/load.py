@@ -21,7 +21,7 @@ import pandas as pd
 
 from reportgen.config import Config
 from reportgen.data import validate_rules as rules
-from reportgen.data.aliases import HEADER_ALIASES, AliasBook, build_alias_book
+from reportgen.data.aliases import HEADER_ALIASES, TABLE_ALIASES, AliasBook, build_alias_book
 from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
 from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows
 from reportgen.data.read_csv import read_csv_table
@@ -44,7 +44,6 @@ class _LoadedTable:
     raw: RawTable
     header_of: dict[str, str]  # canonical column -> header as the user wrote it
     frame: pd.DataFrame
-    text: dict[str, pd.Series]  # canonical column -> cells as read, for messages
     bad: np.ndarray
     problems: list[Problem] = field(default_factory=list)  # row problems (skippable)
 
@@ -114,14 +113,13 @@ def load_source(
         dropped = int(table.bad.sum()) + table.raw.dropped_rows
         if dropped:
             dataset.skipped_rows[table.file.label] = dropped
-        setattr(dataset, name, _finish(name, table.frame[~table.bad].reset_index(drop=True)))
+        kept = table.frame[~table.bad].reset_index(drop=True) if dropped else table.frame
+        setattr(dataset, name, _finish(name, kept))
         dataset.sources[name] = table.file.path
     return dataset
 
 
 def _missing_table(source: Path, table: str) -> Problem:
-    from reportgen.data.aliases import TABLE_ALIASES
-
     examples = ", ".join([f"{table}.csv", f"{table}.xlsx", *TABLE_ALIASES[table][:2]])
     return Problem(
         source.name,
@@ -182,7 +180,6 @@ def _load_table(file: TableFile, book: AliasBook, fatal: list[Problem]) -> _Load
         return None
 
     frame: dict[str, pd.Series] = {}
-    text: dict[str, pd.Series] = {}
     bad = np.zeros(raw.row_count, dtype=bool)
     problems = list(raw.problems)
     for column in schema.columns:
@@ -191,7 +188,6 @@ def _load_table(file: TableFile, book: AliasBook, fatal: list[Problem]) -> _Load
         cells = raw.cells[position_of[column.name]]
         converted = convert_column(cells, column, book.value_map(column.name))
         frame[column.name] = converted.values
-        text[column.name] = cells
         for issue in converted.issues:
             positions = np.flatnonzero(issue.mask)
             originals = cells.to_numpy()[positions]
@@ -206,7 +202,7 @@ def _load_table(file: TableFile, book: AliasBook, fatal: list[Problem]) -> _Load
                 for p, value in zip(positions, originals, strict=True)
             )
             bad |= issue.mask
-    loaded = _LoadedTable(file, raw, header_of, pd.DataFrame(frame), text, bad, problems=problems)
+    loaded = _LoadedTable(file, raw, header_of, pd.DataFrame(frame), bad, problems=problems)
     _table_rules(loaded, fatal)
     return loaded
 
