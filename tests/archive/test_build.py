@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -258,3 +260,16 @@ def test_unknown_language_or_format_is_refused():
     options = ArchiveOptions.build(languages=" en, zh-CN ,en", formats="docx", jobs=None)
     assert options.languages == ("en", "zh-CN") and options.formats == ("docx",)
     assert options.jobs >= 1
+
+
+def test_the_archive_is_readable_by_others_as_the_umask_allows(tiny, tmp_path):
+    previous = os.umask(0o022)
+    try:
+        out = tmp_path / "archive"
+        _run(tiny, out)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert stat.S_IMODE((out / "index.csv").stat().st_mode) == 0o644
+    report = out / "collectors/C001/C001_2024-09_zh-CN.md"
+    assert stat.S_IMODE(report.stat().st_mode) == 0o644

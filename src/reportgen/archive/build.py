@@ -184,6 +184,12 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _publish(staging: Path, out_dir: Path, force: bool) -> None:
     """Rename the finished archive into place, replacing an old one whole."""
     _check_out_dir(out_dir, force)  # again: the folder may have appeared while rendering
@@ -266,6 +272,8 @@ def build_archive(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     total = len(jobs) + len(failed_early)
     staging = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
+    # mkdtemp makes a private (0700) folder; the archive is for others to read too.
+    os.chmod(staging, 0o777 & ~_current_umask())
     try:
         with _sigterm_as_interrupt():
             bar = progress or progress_bar
