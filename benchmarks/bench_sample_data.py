@@ -71,6 +71,7 @@ def run(collectors: int, months: int, fmt: str) -> dict:
         "total_rows": sum(rows.values()),
         "bytes": size,
         "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_rss_mib": usage.ru_maxrss / 1024,  # Linux reports KiB
     }
 
@@ -82,16 +83,19 @@ def main() -> None:
     parser.add_argument("--format", default="csv", choices=["csv", "xlsx", "parquet"])
     args = parser.parse_args()
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, format {args.format}")
+    # Wall time depends on what else the machine runs; CPU time (user + system) does not.
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     print(
-        "| collectors | accounts/month | contacts | all rows | output MB | wall s | peak RSS MiB |"
+        "| collectors | accounts/month | contacts | all rows | output MB | wall s | CPU s "
+        "| peak RSS MiB |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for collectors in args.collectors:
         result = run(collectors, args.months, args.format)
         print(
             f"| {collectors} | {result['accounts']:,} | {result['rows']['contacts']:,} "
             f"| {result['total_rows']:,} | {result['bytes'] / 1e6:,.0f} "
-            f"| {result['wall_s']:.1f} | {result['peak_rss_mib']:.0f} |",
+            f"| {result['wall_s']:.1f} | {result['cpu_s']:.1f} | {result['peak_rss_mib']:.0f} |",
             flush=True,
         )
 

@@ -126,7 +126,7 @@ AFTER_HOURS_WEIGHTS = np.array([0.1, 0.5, 0.35, 0.05])
 # Median talk seconds per outcome (0: not connected or not a call).
 TALK_MEDIAN = np.array([0, 0, 0, 35, 110, 190, 60, 200, 0, 0], dtype=float)
 EXCESS_ATTEMPT_SHARE = 0.001  # account-months with one day of 7-9 unanswered calls
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 120_000  # contact rows made and written at a time
 
 
 def bucket_of(dpd: np.ndarray) -> np.ndarray:
