@@ -273,3 +273,24 @@ def test_the_archive_is_readable_by_others_as_the_umask_allows(tiny, tmp_path):
     assert stat.S_IMODE((out / "index.csv").stat().st_mode) == 0o644
     report = out / "collectors/C001/C001_2024-09_zh-CN.md"
     assert stat.S_IMODE(report.stat().st_mode) == 0o644
+
+
+def test_a_scope_whose_model_cannot_be_built_fails_alone(tiny, fake, tmp_path, monkeypatch):
+    import sys
+
+    def build_models(engine, period, scopes, config):
+        if Scope.collector("C003") in scopes:
+            raise ZeroDivisionError("division by zero")
+        return fake.build_report_models(engine, period, scopes, config)
+
+    monkeypatch.setattr(sys.modules["reportgen.render.report"], "build_report_models", build_models)
+    out = tmp_path / "archive"
+    result = _run(tiny, out, languages="zh-CN,en")
+    assert [(f.scope.id, f.language, f.error) for f in result.failures] == [
+        ("C003", "zh-CN", "ZeroDivisionError: division by zero"),
+        ("C003", "en", "ZeroDivisionError: division by zero"),
+    ]
+    assert not (out / "collectors/C003").exists()
+    assert (out / "teams/T02/team-T02_2024-09_en.md").is_file()
+    statuses = [(r["id"], r["language"], r["status"]) for r in _index_rows(out)]
+    assert statuses[4:6] == [("C003", "zh-CN", "failed"), ("C003", "en", "failed")]

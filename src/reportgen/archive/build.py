@@ -255,19 +255,7 @@ def build_archive(
         for language in options.languages
     }
     models, model_errors = _build_models(engine, period_obj, scopes, config)
-
-    jobs: list[ReportJob] = []
-    failed_early: list[ReportOutcome] = []
-    for position, (scope, model) in enumerate(zip(scopes, models, strict=True)):
-        for offset, language in enumerate(options.languages):
-            order = position * len(options.languages) + offset
-            if position in model_errors:
-                failed_early.append(
-                    ReportOutcome(order, scope, language, error=model_errors[position])
-                )
-            else:
-                folder = scope_folder(scope)
-                jobs.append(ReportJob(order, scope, language, folder, model, notes.get(scope)))
+    jobs, failed_early = _plan_reports(scopes, models, model_errors, options.languages, notes)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     total = len(jobs) + len(failed_early)
@@ -293,12 +281,7 @@ def build_archive(
                 _index_row(outcome, who[outcome.scope], period_metrics.for_scope(outcome.scope))
                 for outcome in outcomes
             ]
-            for name, data in (
-                (INDEX_MD, index_markdown(rows, period_obj.label, options.languages[0])),
-                (INDEX_CSV, index_csv(rows)),
-            ):
-                write_atomic(staging / name, data)
-                records.append(FileRecord(name, len(data), sha256_bytes(data)))
+            records += _write_index(staging, rows, period_obj.label, options.languages[0])
             manifest = _manifest(dataset, period_obj, config, options, outcomes, records)
             write_atomic(staging / MANIFEST, manifest_bytes(manifest))
             _publish(staging, out_dir, force)
@@ -315,6 +298,41 @@ def build_archive(
         failures=[outcome for outcome in outcomes if not outcome.ok],
         seconds=time.perf_counter() - started,
     )
+
+
+def _plan_reports(
+    scopes: list[Scope],
+    models: list[Any],
+    model_errors: dict[int, str],
+    languages: tuple[str, ...],
+    notes: dict[Scope, Any],
+) -> tuple[list[ReportJob], list[ReportOutcome]]:
+    """One job per scope and language, numbered in index order; scopes whose model could not
+    be built are failed outcomes from the start."""
+    jobs: list[ReportJob] = []
+    failed: list[ReportOutcome] = []
+    for position, (scope, model) in enumerate(zip(scopes, models, strict=True)):
+        for offset, language in enumerate(languages):
+            order = position * len(languages) + offset
+            if position in model_errors:
+                failed.append(ReportOutcome(order, scope, language, error=model_errors[position]))
+            else:
+                folder = scope_folder(scope)
+                jobs.append(ReportJob(order, scope, language, folder, model, notes.get(scope)))
+    return jobs, failed
+
+
+def _write_index(
+    staging: Path, rows: list[IndexRow], period_label: str, language: str
+) -> list[FileRecord]:
+    records = []
+    for name, data in (
+        (INDEX_MD, index_markdown(rows, period_label, language)),
+        (INDEX_CSV, index_csv(rows)),
+    ):
+        write_atomic(staging / name, data)
+        records.append(FileRecord(name, len(data), sha256_bytes(data)))
+    return records
 
 
 def _index_row(outcome: ReportOutcome, member: _Member, metrics: dict[str, Any]) -> IndexRow:
