@@ -283,3 +283,22 @@ def test_blank_rows_are_neither_errors_nor_skipped(source: Path) -> None:
     dataset = load_source(source)
     assert dataset.arrangements["kind"].tolist() == ["installment"]
     assert dataset.skipped_rows == {}
+
+
+def test_arrangement_kind_payment_channel_and_installments(source: Path) -> None:
+    (source / "arrangements.csv").write_text(
+        "created_on,account_id,collector_id,kind,amount,installments\n"
+        "2024-09-03,1,C001,lease,5,0\n",
+        "utf-8",
+    )
+    (source / "payments.csv").write_text(
+        "paid_on,account_id,collector_id,amount,channel\n2024-09-05,1,C001,1,pigeon\n", "utf-8"
+    )
+    found = problems(source)
+    assert where(found) == [
+        ("payments.csv", 2, "channel"),
+        ("arrangements.csv", 2, "kind"),
+        ("arrangements.csv", 2, "installments"),
+    ]
+    assert found[0].expected.endswith("agency, legal, self, other")
+    assert found[2].expected == "a whole number ≥ 1"
