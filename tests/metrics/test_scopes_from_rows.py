@@ -13,7 +13,7 @@ from metrics_builders import make_dataset
 
 from reportgen.config import Compliance, Config
 from reportgen.metrics import METRIC_KEYS, MetricsEngine
-from reportgen.metrics.grouping import ratio, sums
+from reportgen.metrics.grouping import ratio, regroup, sums
 from reportgen.scope import Scope
 
 ROSTER = [("C1", "Ann", "T1"), ("C2", "Bob", "T1"), ("C3", "Cai", "T2")]
@@ -118,3 +118,16 @@ def test_exact_sums_beyond_float_precision():
 
 def test_ratio_is_null_for_a_zero_denominator():
     assert ratio(np.array([1, 0, 3]), np.array([2, 0, 0])) == [0.5, None, None]
+
+
+@pytest.mark.parametrize("sub_bound", [10, 10**12], ids=["dense", "hashed"])
+def test_regroup_counts_distinct_combinations(sub_bound):
+    keys = np.array([0, 1, 0, 1, 0])
+    subs = np.array([5, 3, 5, 2, 7])
+    group, sub, (total,) = regroup(keys, subs, sub_bound, [np.array([1, 2, 3, 4, 5])], sort=True)
+    assert list(zip(group.tolist(), sub.tolist(), total.tolist(), strict=True)) == [
+        (0, 5, 4),
+        (0, 7, 5),
+        (1, 2, 4),
+        (1, 3, 2),
+    ]

@@ -16,7 +16,7 @@ import numpy as np
 from reportgen.config import ComplianceProfile
 from reportgen.metrics.grouping import Level, counts, ints, nulls, regroup, roll_up
 from reportgen.metrics.keys import COMPLIANCE_KEYS
-from reportgen.metrics.period_data import PeriodData
+from reportgen.metrics.period_data import PeriodData, select
 
 
 def _ns(moment: time) -> int:
@@ -76,7 +76,7 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
         """Calls (of the flagged outcomes) per (scope, account, day) for this level."""
         key = f"compliance_{name}"
         if key not in data.cache:
-            calls = rows[contacts.is_call[rows]]
+            calls = select(rows, contacts.is_call)
             if outcome_flags is not None:
                 calls = calls[outcome_flags[calls]]
             data.cache[key] = regroup(

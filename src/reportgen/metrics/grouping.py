@@ -19,6 +19,8 @@ LevelKind = Literal["collector", "team", "all"]
 
 # Float sums of whole numbers are exact while every partial sum stays below 2**53.
 _EXACT_FLOAT_LIMIT = 2**53
+# Combination spaces up to this size are counted densely with bincount instead of hashing.
+_DENSE_MINIMUM = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,19 @@ def regroup(
     each distinct combination (in (group, sub) order when ``sort``) and the
     per-combination int64 sums.
     """
-    combined = keys.astype(np.int64) * sub_bound + subs.astype(np.int64)
+    combined = keys.astype(np.int64, copy=False) * sub_bound + subs.astype(np.int64, copy=False)
+    if len(combined) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, [empty.copy() for _ in values]
+    space = (int(keys.max()) + 1) * sub_bound
+    if space <= max(4 * len(combined), _DENSE_MINIMUM):
+        # Few possible combinations: one bincount per column, already in (group, sub) order.
+        present = np.flatnonzero(np.bincount(combined, minlength=space))
+        summed = [
+            np.rint(np.bincount(combined, weights=v, minlength=space)[present]).astype(np.int64)
+            for v in values
+        ]
+        return present // sub_bound, present % sub_bound, summed
     codes, uniques = pd.factorize(combined, sort=sort)
     size = len(uniques)
     summed = [

@@ -35,12 +35,13 @@ class PeriodData:
     closing_bucket_of_account: np.ndarray
     # Overdue rows of the period's own month-end snapshots, in month order.
     period_overdue: SnapshotRows
-    # Row numbers of each dated table inside the period; None when the table is
-    # absent or does not cover the period (its metrics are then null).
-    contact_rows: np.ndarray | None
-    payment_rows: np.ndarray | None
-    arrangement_rows: np.ndarray | None
-    complaint_rows: np.ndarray | None
+    # The rows of each dated table inside the period (tables are sorted by day, so
+    # a slice); None when the table is absent or does not cover the period (its
+    # metrics are then null).
+    contact_rows: slice | None
+    payment_rows: slice | None
+    arrangement_rows: slice | None
+    complaint_rows: slice | None
     # Results shared by all scope levels of this period (e.g. which promises were kept).
     cache: dict = field(default_factory=dict)
 
@@ -53,7 +54,7 @@ class PeriodData:
         return self.prepared.account_count
 
 
-def _rows(table: DatedTable | None, period: Period, start: int, end: int) -> np.ndarray | None:
+def _rows(table: DatedTable | None, period: Period, start: int, end: int) -> slice | None:
     if table is None or not table.covers(period.first_month_index, period.last_month_index):
         return None
     return table.rows_in(start, end)
@@ -105,3 +106,8 @@ def period_data(prepared: PreparedData, period: Period) -> PeriodData:
         arrangement_rows=_rows(prepared.arrangements, period, start, end),
         complaint_rows=_rows(prepared.complaints, period, start, end),
     )
+
+
+def select(rows: slice, flags: np.ndarray) -> np.ndarray:
+    """Row numbers (of the whole table) of the rows in ``rows`` whose ``flags[rows]`` hold."""
+    return np.flatnonzero(flags[rows]) + rows.start

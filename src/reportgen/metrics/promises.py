@@ -6,7 +6,7 @@ import numpy as np
 
 from reportgen.metrics.grouping import Level, counts, ints, money, nulls, ratio, sums
 from reportgen.metrics.keys import PROMISE_KEYS
-from reportgen.metrics.period_data import PeriodData
+from reportgen.metrics.period_data import PeriodData, select
 from reportgen.metrics.prepared import DAY_OFFSET
 
 
@@ -17,7 +17,7 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     if contacts is None or rows is None:
         return {key: nulls(size) for key in PROMISE_KEYS}
 
-    made = rows[contacts.promise[rows]]
+    made = select(rows, contacts.promise)
     made_keys = level.key_of[contacts.collector[made]]
     promises = counts(made_keys, size)
     if contacts.promise_amount is not None:
