@@ -34,6 +34,8 @@ SECTIONS = {
     "en": ["1. Overview", "2. Results", "3. Methods", "4. Problems", "5. Improvements", "6. Plans"],
 }
 SCOPES = [Scope.collector("C001"), Scope.team("T01"), Scope.everyone()]
+# C003 made no contact and recovered nothing: every sentence must still make sense.
+QUIET = Scope.collector("C003")
 
 
 def render(dataset, config, scope, language="zh-CN", notes=None, period="2024-09"):
@@ -97,7 +99,7 @@ def test_every_headline_figure_is_the_metric_formatted(dataset, config, scope, l
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "zh-TW", "en"])
-@pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.kind)
+@pytest.mark.parametrize("scope", [*SCOPES, QUIET], ids=lambda s: f"{s.kind}-{s.id}")
 def test_six_sections_in_order_and_nothing_unfilled(dataset, config, scope, language):
     _, md, _ = render(dataset, config, scope, language)
     headings = re.findall(r"^## (.+)$", md, flags=re.M)
@@ -208,3 +210,22 @@ def test_rendering_twice_gives_identical_bytes(dataset, config):
     # Names are shown as the roster spells them; only the report's own words are converted.
     assert first.title == "一组團隊2024年9月催收工作報告"
     assert first.key_figures["recovered_amount"] == pytest.approx(2534.56)
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW", "en"])
+def test_a_scope_without_activity_says_so_in_one_line(dataset, config, language):
+    _, md, _ = render(dataset, config, QUIET, language)
+    no_contacts = {
+        "zh-CN": "本期没有联络记录。",
+        "zh-TW": "本期沒有聯絡記錄。",
+        "en": "No contacts were made in the period.",
+    }
+    assert md.count(no_contacts[language]) == 2  # overview and methods
+    assert "（）" not in md and "()" not in md
+
+
+def test_notes_cannot_start_a_heading_or_table(dataset, config):
+    notes = parse_notes("problems:\n  - '# 不是标题'\n  - '| 不是表格'\n")
+    _, md, _ = render(dataset, config, Scope.collector("C001"), notes=notes)
+    assert "\n\\# 不是标题\n" in md and "\n\\| 不是表格\n" in md
+    assert re.findall(r"^## (.+)$", md, flags=re.M) == SECTIONS["zh-CN"]

@@ -142,6 +142,16 @@ def test_builtin_templates_exist_for_every_language_and_kind():
         assert order == ["overview", "results", "methods", "problems", "improvements", "plans"]
 
 
+def test_traditional_templates_are_the_reviewed_conversion_of_the_simplified_ones():
+    """Regenerate with: python -m reportgen.narrative.chinese templates/zh-CN templates/zh-TW"""
+    from reportgen.narrative.chinese import traditional_template
+
+    for simplified in (templates_dir() / "zh-CN").glob("*.j2"):
+        traditional = templates_dir() / "zh-TW" / simplified.name
+        expected = traditional_template(simplified.read_text(encoding="utf-8"))
+        assert traditional.read_text(encoding="utf-8") == expected, simplified.name
+
+
 def test_traditional_templates_use_taiwan_wording():
     text = "".join(
         p.read_text(encoding="utf-8") for p in (templates_dir() / "zh-TW").glob("*.md.j2")

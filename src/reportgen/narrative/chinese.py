@@ -7,6 +7,7 @@ mainland usage are corrected after it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -32,3 +33,39 @@ def to_traditional(text: str) -> str:
     for mainland, taiwan in _TAIWAN_FIXES:
         converted = converted.replace(mainland, taiwan)
     return converted
+
+
+_TEMPLATE_TAG = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def traditional_template(text: str) -> str:
+    """A zh-CN Jinja template in Traditional Chinese: words converted, code left alone.
+
+    Text outside tags is converted; inside tags only double-quoted strings are
+    (they hold words such as "次"), so variable and filter names stay intact.
+    The zh-TW templates are made with this and reviewed; a test keeps them in step.
+    """
+    parts = _TEMPLATE_TAG.split(text)
+    return "".join(
+        _QUOTED.sub(lambda m: '"' + to_traditional(m.group(1)) + '"', part)
+        if part.startswith(("{{", "{%", "{#"))
+        else to_traditional(part)
+        for part in parts
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """python -m reportgen.narrative.chinese SRC_DIR DEST_DIR: convert every *.j2 file."""
+    import sys
+    from pathlib import Path
+
+    source, destination = (Path(a) for a in (argv or sys.argv[1:]))
+    destination.mkdir(parents=True, exist_ok=True)
+    for template in sorted(source.glob("*.j2")):
+        converted = traditional_template(template.read_text(encoding="utf-8"))
+        (destination / template.name).write_text(converted, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -8,6 +8,7 @@ cannot give.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,7 +85,10 @@ def build_context(
             {"problem": t.problem, "improvement": t.improvement, "plan": t.plan} for t in texts
         ],
         "targets": [describe_target(t, fmt) for t in model.targets],
-        "notes": (notes or Notes()).as_context(),
+        "notes": {
+            section: [_as_paragraph(p) for p in paragraphs]
+            for section, paragraphs in (notes or Notes()).as_context().items()
+        },
         "members": [
             {
                 "id": r.id,
@@ -103,6 +107,14 @@ def build_context(
 
 
 _CHART_KEYS = ("recovery_by_channel", "recovery_by_bucket", "book_by_bucket", "months", "members")
+
+
+_BLOCK_START = re.compile(r"^(#|\||>|<!--|=|---)")
+
+
+def _as_paragraph(text: str) -> str:
+    """A note stays a paragraph: a leading '#', '|', '>' ... would start a heading or table."""
+    return "\\" + text if _BLOCK_START.match(text) else text
 
 
 def _cannot_show(table: str, model: ReportModel, lang: str) -> str:
