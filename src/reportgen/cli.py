@@ -200,10 +200,12 @@ def metrics(
     """
     from reportgen.metrics import metrics_document
     from reportgen.metrics.output import format_document
+    from reportgen.periods import parse_period
 
     scope = _scope(collector_id, team_id, all_collectors)
+    chosen = parse_period(period)  # a mistyped label fails before a long load
     config, dataset = _load(source, config_path, skip_bad_rows)
-    document = metrics_document(dataset, period, scope, config)
+    document = metrics_document(dataset, chosen, scope, config)
     click.echo(format_document(document, fmt), nl=False)
 
 
