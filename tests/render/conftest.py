@@ -67,6 +67,26 @@ def chart_path() -> str:
 
 
 @pytest.fixture(scope="session")
+def small_source(tmp_path_factory) -> Path:
+    """A small generated data source: 3 collectors in one team, 2023-12 to 2024-12."""
+    from reportgen.data.sample import SampleSpec, write_sample_data
+
+    source = tmp_path_factory.mktemp("source")
+    spec = SampleSpec(collectors=3, teams=1, accounts=90, months=13, end="2024-12", seed=3)
+    write_sample_data(source, spec)
+    return source
+
+
+@pytest.fixture(scope="session")
+def demo_output(small_source, tmp_path_factory) -> tuple[Path, list[Path]]:
+    """The demo, rendered once in zh-CN from the small source: (folder, paths written)."""
+    from reportgen.render.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    return out, run_demo(out, language="zh-CN", source=small_source)
+
+
+@pytest.fixture(scope="session")
 def chart_png() -> bytes:
     spec = ChartSpec(
         name="recovery-by-channel",

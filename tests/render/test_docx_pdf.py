@@ -1,0 +1,70 @@
+"""Optional: LibreOffice lays the demo documents out as PDF, Chinese set in a CJK font.
+
+Skipped unless ``soffice`` (or ``libreoffice``) is on PATH; CI does not need it.
+LibreOffice has no 微软雅黑 on Linux, so fontconfig is pointed at the Noto Sans
+SC file the charts use: the check is that Chinese text comes out as text in a
+real CJK font (no empty boxes), page numbers and all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from reportgen.render.fonts import chart_font_path
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+
+
+def _fontconfig(tmp_path):
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{chart_font_path().parent}</dir></fontconfig>",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_demo_documents_convert_to_pdf_with_chinese_in_a_cjk_font(demo_output, tmp_path):
+    out, written = demo_output
+    documents = [path for path in written if path.suffix == ".docx"]
+    assert len(documents) == 3
+    env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig(tmp_path)))
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, documents),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    for document in documents:
+        pdf = tmp_path / "pdf" / f"{document.stem}.pdf"
+        assert pdf.stat().st_size > 0
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+            ).stdout
+            title = (out / f"{document.stem}.md").read_text(encoding="utf-8").splitlines()[0]
+            assert title.removeprefix("# ").replace(" ", "") in text.replace(" ", "").replace(
+                "\n", ""
+            )
+        if shutil.which("pdffonts"):
+            fonts = subprocess.run(
+                ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+            ).stdout
+            assert "NotoSansSC" in fonts
