@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import reportgen.data.sample as sample
-import reportgen.data.sample_book as sample_book
 import reportgen.data.sample_calendar as sample_calendar
+import reportgen.data.sample_contacts as sample_contacts
 from reportgen.cli import cli
 from reportgen.data.dataset import TABLES
 from reportgen.data.sample import SampleSpec, SampleSpecError, file_name, write_sample_data
@@ -53,7 +53,7 @@ def chunked(tmp_path_factory) -> dict[str, pd.DataFrame]:
     """The medium source with contacts made in many small chunks of accounts."""
     folder = tmp_path_factory.mktemp("chunked")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sample_book, "CHUNK_ROWS", 2_000)
+        patch.setattr(sample_contacts, "CHUNK_ROWS", 2_000)
         write_sample_data(folder, MEDIUM)
     return read_csv_source(folder)
 

@@ -20,9 +20,10 @@ import numpy as np
 import pyarrow as pa
 
 from reportgen.data.dataset import TABLES
-from reportgen.data.sample_book import MONEY_COLUMNS, SCHEMAS, BookSimulator
+from reportgen.data.sample_book import BookSimulator
 from reportgen.data.sample_calendar import month_calendar
 from reportgen.data.sample_roster import build_roster
+from reportgen.data.sample_tables import MONEY_COLUMNS, SCHEMAS
 from reportgen.data.sample_writers import (
     EXCEL_MAX_DATA_ROWS,
     CsvTableWriter,
