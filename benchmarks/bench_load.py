@@ -149,13 +149,16 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=10_000_000)
     parser.add_argument("--encoding", default="utf-8", choices=["utf-8", "gb18030"])
     parser.add_argument("--work", type=Path, default=None)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the source in --work, and reuse one kept there"
+    )
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-load-"))
     source = work / "source"
     started = time.perf_counter()
-    generate(source, args.contacts, args.encoding)
+    if not (args.keep and (source / "contacts.csv.gz").is_file()):
+        generate(source, args.contacts, args.encoding)  # else reuse a kept source
     generated = time.perf_counter() - started
     size = (source / "contacts.csv.gz").stat().st_size
     result = measure([sys.executable, "-m", "reportgen", "validate", str(source)])

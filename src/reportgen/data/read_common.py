@@ -65,8 +65,10 @@ def strip_text(series: pd.Series) -> pd.Series:
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         array = pa.array(series.astype("str"), from_pandas=True)
     trimmed = pc.utf8_trim_whitespace(array)
-    cleaned = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
-    return pd.Series(cleaned.to_pandas(), dtype="str", name=series.name).reset_index(drop=True)
+    empty = pc.equal(trimmed, "")
+    if pc.any(empty).as_py():  # copy the column again only when some cell was all spaces
+        trimmed = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
+    return pd.Series(trimmed.to_pandas(), dtype="str", name=series.name).reset_index(drop=True)
 
 
 def drop_blank_rows(raw: RawTable) -> RawTable:
