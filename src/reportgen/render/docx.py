@@ -31,9 +31,9 @@ from reportgen.render.docx_furniture import (
 )
 from reportgen.render.docx_lists import add_list_definitions
 from reportgen.render.docx_markdown import MarkdownWriter, RunProperties
-from reportgen.render.docx_package import normalise_zip
+from reportgen.render.docx_package import document_bytes
 from reportgen.render.docx_reference import open_base_document
-from reportgen.render.docx_styles import prepare_styles
+from reportgen.render.docx_styles import drop_unused_table_styles, prepare_styles
 from reportgen.render.fonts import language_tag, word_fonts
 
 DEFAULT_AUTHOR = "reportgen"
@@ -62,6 +62,7 @@ class DocxBuilder:
         document = open_base_document(reference_docx)
         if reference_docx is None:
             set_a4_page(document)
+            drop_unused_table_styles(document)
         self._styles = prepare_styles(document, word_fonts(config, language), tag)
         self._numbering = add_list_definitions(document)
         self._run_properties = RunProperties(self._styles, tag, language)
@@ -106,9 +107,7 @@ class DocxBuilder:
             created=_as_date(properties.period_start),
             modified=_as_date(properties.period_end),
         )
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return normalise_zip(buffer.getvalue())
+        return document_bytes(document)
 
     def _add_contents(self, document, title_element) -> None:
         paragraphs = contents_paragraphs(

@@ -10,6 +10,7 @@ and language explicitly.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -44,7 +45,9 @@ _MIN_COLUMN_UNITS = 6
 _CELL_PADDING_UNITS = 2
 
 
+@functools.cache
 def markdown_parser() -> MarkdownIt:
+    """CommonMark with pipe tables; built once, since parsing does not change it."""
     return MarkdownIt("commonmark").enable("table")
 
 
@@ -137,6 +140,8 @@ class MarkdownWriter:
         self._lists: list[_ListLevel] = []
         self._item_started = False
         self._quote_depth = 0
+        self._blocks: list[str] = []  # the body's XML, block by block, parsed once at the end
+        self._title_index: int | None = None
         self.title_element = None  # the Title paragraph, where a table of contents follows
 
     # --- blocks ------------------------------------------------------------------------
@@ -146,6 +151,15 @@ class MarkdownWriter:
         index = 0
         while index < len(tokens):
             index = self._block(tokens, index)
+        body = parse_xml(f"<w:body {_NAMESPACES}>{''.join(self._blocks)}</w:body>")
+        elements = list(body)
+        for element in elements:
+            if self._section is not None:
+                self._section.addprevious(element)
+            else:
+                self._body.append(element)
+        if self._title_index is not None:
+            self.title_element = elements[self._title_index]
 
     def _block(self, tokens: list[Token], index: int) -> int:
         token = tokens[index]
@@ -182,14 +196,14 @@ class MarkdownWriter:
 
     def _heading(self, token: Token, inline: Token) -> None:
         level = int(token.tag[1])
-        if level == 1 and self.title_element is None:
+        if level == 1 and self._title_index is None:
             key = "Title"
         else:
             # "## " is Heading 1: "# " is kept for the document title.
             key = f"Heading {min(max(level - 1, 1), 6)}"
-        element = self._append(self._paragraph_xml(key, self._runs(inline, key)))
+        position = self._append(self._paragraph_xml(key, self._runs(inline, key)))
         if key == "Title":
-            self.title_element = element
+            self._title_index = position
 
     def _paragraph(self, inline: Token) -> None:
         key = "Normal"
@@ -291,13 +305,10 @@ class MarkdownWriter:
         paragraph_properties = f"<w:pPr>{style}{properties}</w:pPr>" if style or properties else ""
         return f"<w:p>{paragraph_properties}{runs}</w:p>"
 
-    def _append(self, xml: str):
-        element = parse_xml(_with_namespaces(xml))
-        if self._section is not None:
-            self._section.addprevious(element)
-        else:
-            self._body.append(element)
-        return element
+    def _append(self, xml: str) -> int:
+        """Queue one block; returns its position among the body's new elements."""
+        self._blocks.append(xml)
+        return len(self._blocks) - 1
 
     # --- inline ------------------------------------------------------------------------
 
@@ -432,11 +443,3 @@ def column_widths(texts: list[list[str]], columns: int, total_twips: int) -> lis
 def display_width(text: str) -> int:
     """Width in half-em units: a Chinese character is two, a Latin letter or digit one."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _with_namespaces(xml: str) -> str:
-    """Declare the w: and r: namespaces on the block's root element."""
-    end = xml.index(">")
-    if xml[end - 1] == "/":
-        end -= 1
-    return f"{xml[:end]} {_NAMESPACES}{xml[end:]}"

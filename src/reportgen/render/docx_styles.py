@@ -153,6 +153,22 @@ def prepare_styles(document: DocumentObject, fonts: Fonts, tag: LanguageTag) -> 
     )
 
 
+def drop_unused_table_styles(document: DocumentObject) -> None:
+    """Remove python-docx's hundred-odd table styles, all but the default and Table Grid.
+
+    They are most of its 350 KB styles.xml, which every report would parse,
+    write and compress again; Word still offers them all (they are built in).
+    Only for the built-in base: a reference document keeps every style it has.
+    """
+    styles = document.styles.element
+    for element in list(styles.iterchildren(qn("w:style"))):
+        if element.get(qn("w:type")) != "table" or element.get(qn("w:default")) == "1":
+            continue
+        name = element.find(qn("w:name"))
+        if name is None or name.get(qn("w:val")) != "Table Grid":
+            styles.remove(element)
+
+
 def _find_or_add_style(styles: BaseOxmlElement, key: str) -> BaseOxmlElement:
     name, style_type, definition = _STYLE_DEFINITIONS[key]
     for element in styles.iterchildren(qn("w:style")):
