@@ -48,6 +48,49 @@ def measure(command: list[str]) -> dict:
     return result
 
 
+# Where one process's time goes: loading, metrics + report models, rendering one report.
+_PHASES = """
+import json, sys, time
+from pathlib import Path
+from reportgen.archive import archive_scopes
+from reportgen.config import Config
+from reportgen.data.load import load_source
+from reportgen.metrics import MetricsEngine
+from reportgen.periods import parse_period
+from reportgen.render.report import Renderer, ReportOptions, build_report_models
+
+config = Config()
+started = time.perf_counter()
+dataset = load_source(Path(sys.argv[1]), config)
+loaded = time.perf_counter()
+models = build_report_models(
+    MetricsEngine(dataset, config), parse_period("2024"), archive_scopes(dataset), config
+)
+modelled = time.perf_counter()
+renderer = Renderer(config, ReportOptions.build("zh-CN", sys.argv[2]))
+sample = models[:4] + models[-2:]
+for model in sample:
+    renderer.render(model)
+rendered = time.perf_counter()
+print(json.dumps({
+    "load": loaded - started,
+    "metrics_and_models": modelled - loaded,
+    "render_per_report": (rendered - modelled) / len(sample),
+    "contacts": 0 if dataset.contacts is None else len(dataset.contacts),
+}))
+"""
+
+
+def phases(source: Path, formats: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-c", _PHASES, str(source), formats],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output)
+
+
 def count_reports(archive: Path) -> tuple[int, int]:
     manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
     return manifest["reports"]["written"], len(manifest["files"]) + 1
@@ -60,6 +103,9 @@ def main() -> None:
     parser.add_argument("--formats", default="md,docx")
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and archives")
+    parser.add_argument(
+        "--phases", action="store_true", help="also time loading, metrics and one report apart"
+    )
     args = parser.parse_args()
     sizes = args.collectors or [50, 200]
     cores = os.cpu_count() or 1
@@ -67,6 +113,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
 
     rows = []
+    split = {}
     try:
         for collectors in sizes:
             teams = args.teams or max(1, collectors // 10)
@@ -90,6 +137,9 @@ def main() -> None:
                     check=True,
                     stdout=subprocess.DEVNULL,
                 )
+            if args.phases:
+                split[collectors] = phases(source, args.formats)
+                print(f"{collectors} collectors, phases: {split[collectors]}", file=sys.stderr)
             for jobs in sorted({1, cores}):
                 out = work / f"archive-{collectors}-j{jobs}"
                 shutil.rmtree(out, ignore_errors=True)
@@ -111,7 +161,7 @@ def main() -> None:
                 rows.append((collectors, teams, jobs, reports, files, result))
                 print(
                     f"{collectors} collectors, --jobs {jobs}: {reports} reports, {files} files, "
-                    f"{result['seconds']:.1f} s, {reports / result['seconds']:.1f} reports/s, "
+                    f"{result['seconds']:.1f} s, {reports / result['seconds']:.2f} reports/s, "
                     f"peak {result['peak_kib'] / 1024:.0f} MiB",
                     file=sys.stderr,
                 )
@@ -124,9 +174,18 @@ def main() -> None:
     for collectors, teams, jobs, reports, files, result in rows:
         print(
             f"| {collectors} | {teams} | {jobs} | {reports} | {files} | "
-            f"{result['seconds']:.1f} s | {reports / result['seconds']:.1f} | "
+            f"{result['seconds']:.1f} s | {reports / result['seconds']:.2f} | "
             f"{result['peak_kib'] / 1024:.0f} MiB |"
         )
+    if split:
+        print()
+        print("| collectors | contacts | load | metrics + models | render one report |")
+        print("|---:|---:|---:|---:|---:|")
+        for collectors, times in split.items():
+            print(
+                f"| {collectors} | {times['contacts']:,} | {times['load']:.1f} s | "
+                f"{times['metrics_and_models']:.1f} s | {times['render_per_report']:.2f} s |"
+            )
 
 
 if __name__ == "__main__":
