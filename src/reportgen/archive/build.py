@@ -121,6 +121,7 @@ def _who(dataset: Dataset) -> dict[Scope, _Member]:
         team_names.tolist(),
         strict=True,
     ):
+        name = name if isinstance(name, str) and name else None  # a blank cell is NaN
         tname = tname if isinstance(tname, str) and tname else tid
         members[Scope.collector(cid)] = _Member(name, tid, tname)
         members.setdefault(Scope.team(tid), _Member(tname, tid, tname))
