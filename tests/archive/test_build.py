@@ -294,3 +294,14 @@ def test_a_scope_whose_model_cannot_be_built_fails_alone(tiny, fake, tmp_path, m
     assert (out / "teams/T02/team-T02_2024-09_en.md").is_file()
     statuses = [(r["id"], r["language"], r["status"]) for r in _index_rows(out)]
     assert statuses[4:6] == [("C003", "zh-CN", "failed"), ("C003", "en", "failed")]
+
+
+def test_a_blank_name_is_blank_in_the_index_not_nan(tiny, tmp_path):
+    tiny.collectors.loc[0, "name"] = None
+    tiny.collectors.loc[2, "team_name"] = None
+    out = tmp_path / "archive"
+    _run(tiny, out)
+    c001, _, c003 = _index_rows(out)[:3]
+    assert (c001["id"], c001["name"]) == ("C001", "")
+    assert (c003["team_id"], c003["team_name"]) == ("T02", "T02")  # team_name falls back to id
+    assert "nan" not in (out / "index.md").read_text(encoding="utf-8")
