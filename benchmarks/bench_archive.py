@@ -27,14 +27,17 @@ from pathlib import Path
 
 REPORTGEN = [sys.executable, "-m", "reportgen"]
 
-# Runs one command and prints {"seconds": wall, "peak_kib": max RSS of any descendant}.
+# Runs one command and prints wall seconds, CPU seconds and the max RSS of any descendant
+# it waited for (with --jobs > 1 the forkserver's workers are not always among them, so
+# their CPU time may be missing: compare CPU time at --jobs 1).
 _MEASURE = """
 import json, resource, subprocess, sys, time
 started = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": code, "seconds": seconds, "peak_kib": peak}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"code": code, "seconds": seconds, "cpu": cpu, "peak_kib": usage.ru_maxrss}))
 """
 
 
