@@ -164,7 +164,8 @@ def main() -> None:
                 rows.append((collectors, teams, jobs, reports, files, result))
                 print(
                     f"{collectors} collectors, --jobs {jobs}: {reports} reports, {files} files, "
-                    f"{result['seconds']:.1f} s, {reports / result['seconds']:.2f} reports/s, "
+                    f"{result['seconds']:.1f} s (CPU {result['cpu']:.1f} s), "
+                    f"{reports / result['seconds']:.2f} reports/s, "
                     f"peak {result['peak_kib'] / 1024:.0f} MiB",
                     file=sys.stderr,
                 )
@@ -172,12 +173,16 @@ def main() -> None:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    print("| collectors | teams | --jobs | reports | files | wall time | reports/s | peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| collectors | teams | --jobs | reports | files | wall time | CPU time | reports/s "
+        "| peak RSS |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for collectors, teams, jobs, reports, files, result in rows:
         print(
             f"| {collectors} | {teams} | {jobs} | {reports} | {files} | "
-            f"{result['seconds']:.1f} s | {reports / result['seconds']:.2f} | "
+            f"{result['seconds']:.1f} s | {result['cpu']:.1f} s | "
+            f"{reports / result['seconds']:.2f} | "
             f"{result['peak_kib'] / 1024:.0f} MiB |"
         )
     if split:
