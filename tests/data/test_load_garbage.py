@@ -64,3 +64,49 @@ def test_garbage_files_raise_only_reportgen_errors(table: str, rows: list[list[s
             load_source(root)
         with contextlib.suppress(ReportgenError):
             load_source(root, skip_bad_rows=True)
+
+
+EXCEL_CELLS = st.one_of(
+    st.none(),
+    st.integers(-(10**17), 10**17),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+    st.booleans(),
+    st.text(alphabet=st.characters(categories=["L", "N", "P", "Zs"]), max_size=10),
+    _NEAR_MISS,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    table=st.sampled_from(["accounts", "contacts", "complaints"]),
+    rows=st.lists(st.lists(EXCEL_CELLS, min_size=1, max_size=9), min_size=1, max_size=4),
+    number_format=st.sampled_from(["General", "000000", '"C"000', "0.00", "yyyy-mm-dd", "@"]),
+)
+def test_garbage_workbooks_raise_only_reportgen_errors(
+    table: str, rows: list[list[object]], number_format: str
+) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    roster = workbook.active
+    roster.title = "collectors"
+    roster.append(["collector_id", "name", "team_id"])
+    roster.append(["C1", "A", "T"])
+    if table != "accounts":
+        workbook.create_sheet("accounts").append(list(SCHEMA["accounts"].names))
+    sheet = workbook.create_sheet(table)
+    sheet.append(list(SCHEMA[table].names))
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.number_format = number_format
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book.xlsx"
+        workbook.save(path)
+        with contextlib.suppress(ReportgenError):
+            load_source(path)
+        with contextlib.suppress(ReportgenError):
+            load_source(path, skip_bad_rows=True)

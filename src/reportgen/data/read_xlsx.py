@@ -46,8 +46,13 @@ def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: Head
     workbook = _open(path)
     try:
         grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise UnreadableFile(f"a sheet that cannot be read ({exc})", "a worksheet") from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine panics (a BaseException) on e.g. a date beyond 9999
+        raise UnreadableFile(
+            f"a sheet that cannot be read ({type(exc).__name__}: {exc})",
+            "a worksheet whose date cells hold dates Excel can show (1900-9999)",
+        ) from None
     header_index = next(
         (i for i, row in enumerate(grid) if any(not _is_blank(c) for c in row)), None
     )
