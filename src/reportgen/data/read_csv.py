@@ -144,7 +144,7 @@ def _read(path: Path, encoding: str, width: int) -> tuple[pa.Table, list[tuple[i
                 newlines_in_values=newlines_in_values, invalid_row_handler=set_aside
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
+                column_types={name: pa.large_string() for name in names},  # as pandas holds text
                 strings_can_be_null=True,
                 null_values=[""],
                 quoted_strings_can_be_null=True,
