@@ -172,3 +172,25 @@ def test_gbk_that_starts_after_the_first_megabyte(tmp_path: Path, make_canonical
     dataset = load_source(folder)
     assert dataset.collectors["name"].tolist()[-3:] == ["王芳", "张伟", "陈杰"]
     assert len(dataset.collectors) == 80_003
+
+
+def test_parquet_timestamps_with_a_time_zone_keep_local_time(
+    tmp_path: Path, make_canonical
+) -> None:
+    folder = make_canonical(tmp_path / "tz", ("collectors", "accounts"))
+    # 00:30 in Shanghai is 16:30 the day before in UTC; the local day counts.
+    paid_on = pd.Series([pd.Timestamp("2024-09-05 00:30", tz="Asia/Shanghai")])
+    table = pa.table(
+        {
+            "paid_on": pa.array(paid_on),
+            "account_id": ["000123"],
+            "collector_id": ["C001"],
+            "amount": pa.array([12.5]),
+            "channel": pa.array(["agency"]).dictionary_encode(),
+        }
+    )
+    pq.write_table(table, folder / "payments.parquet")
+    dataset = load_source(folder)
+    assert dataset.payments["paid_on"].tolist() == [pd.Timestamp("2024-09-05")]
+    assert dataset.payments["amount"].tolist() == [1250]
+    assert dataset.payments["channel"].tolist() == ["agency"]
