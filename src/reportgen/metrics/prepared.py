@@ -111,12 +111,18 @@ class _Coder:
 
     def __init__(self, dataset: Dataset, roster: Roster) -> None:
         self._collectors = pd.Index(roster.collector_ids)
-        account_uniques = [
-            pd.unique(table["account_id"].dropna())
-            for name in ("accounts", "contacts", "payments", "arrangements")
+        # Each table's account column is hashed once: its codes are kept and only its
+        # (far fewer) distinct ids are matched against the shared list.
+        self._factorized = {
+            name: pd.factorize(table["account_id"])
+            for name in ("accounts", "contacts", "payments")  # the tables metrics link by account
             if (table := dataset.table(name)) is not None
-        ]
-        combined = pd.unique(np.concatenate([np.asarray(u, dtype=object) for u in account_uniques]))
+        }
+        combined = pd.unique(
+            np.concatenate(
+                [np.asarray(uniques, dtype=object) for _, uniques in self._factorized.values()]
+            )
+        )
         self.accounts = pd.Index(combined)
 
     def collector_codes(self, table: str, column: pd.Series) -> np.ndarray:
@@ -138,9 +144,10 @@ class _Coder:
             )
         return mapped[codes].astype(np.int64)
 
-    def account_codes(self, column: pd.Series) -> np.ndarray:
-        codes, uniques = pd.factorize(column)
-        mapped = self.accounts.get_indexer(uniques)
+    def account_codes(self, table: str) -> np.ndarray:
+        """Shared account codes of ``table``'s rows (-1 for a blank id)."""
+        codes, uniques = self._factorized.pop(table)  # used once; free the memory
+        mapped = np.append(self.accounts.get_indexer(uniques), -1)
         return mapped[codes].astype(np.int64)
 
 
@@ -322,7 +329,7 @@ class PreparedData:
         }
         return Snapshots(
             month=month,
-            account=coder.account_codes(accounts["account_id"])[order],
+            account=coder.account_codes("accounts")[order],
             collector=coder.collector_codes("accounts", accounts["collector_id"])[order],
             dpd=dpd,
             balance=accounts["balance"].to_numpy(dtype=np.int64)[order],
@@ -354,7 +361,7 @@ class PreparedData:
             promise_day = np.where(date_given, days.astype(np.int64), 0)
         return Contacts(
             **base,
-            account=coder.account_codes(contacts["account_id"]),
+            account=coder.account_codes("contacts"),
             time_of_day=tod,
             channel=channel,
             channel_labels=channel_labels,
@@ -385,7 +392,7 @@ class PreparedData:
         channel, labels = _encode(channel_column, PAYMENT_CHANNELS)
         return Payments(
             **base,
-            account=coder.account_codes(payments["account_id"]),
+            account=coder.account_codes("payments"),
             amount=payments["amount"].to_numpy(dtype=np.int64),
             channel=channel,
             channel_labels=labels,
