@@ -302,3 +302,16 @@ def test_arrangement_kind_payment_channel_and_installments(source: Path) -> None
     ]
     assert found[0].expected.endswith("agency, legal, self, other")
     assert found[2].expected == "a whole number ≥ 1"
+
+
+def test_a_file_bad_on_every_row_is_counted_not_worded_in_full(source: Path) -> None:
+    rows = "".join(f"2024-09,{i},C001,x,{'-1' if i % 12 == 0 else '1'}\n" for i in range(1200))
+    (source / "accounts.csv").write_text("month,account_id,collector_id,dpd,balance\n" + rows)
+    with pytest.raises(DataError) as caught:
+        load_source(source)
+    message = str(caught.value)
+    # 1,200 bad dpd cells and 100 negative balances; 1,000 worded, 50 shown.
+    assert message.startswith("1300 problem(s) found in the data source:\n")
+    assert "accounts.csv: 1300 problem(s)\n" in message
+    assert message.endswith("  ... and 1250 more problem(s) in accounts.csv")
+    assert len(caught.value.problems) == 1000

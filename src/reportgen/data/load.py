@@ -13,6 +13,7 @@ twice on the roster, cannot be skipped and still raise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +31,16 @@ from reportgen.data.read_source import TableFile, locate_tables, sheet_for_table
 from reportgen.data.read_xlsx import read_sheet
 from reportgen.data.schema import SCHEMA, Kind
 from reportgen.data.validate_cells import convert_column
+from reportgen.data.validate_errors import UnlistedDataError
 from reportgen.data.validate_rules import RuleBreach
 from reportgen.errors import DataError, Problem
 
 __all__ = ["load_source"]
+
+
+# Problems worded per file; beyond this they are only counted. The message
+# shows 50 per file, and wording millions of problems would take minutes.
+_WORDED_PER_FILE = 1000
 
 
 @dataclass
@@ -45,21 +52,44 @@ class _LoadedTable:
     header_of: dict[str, str]  # canonical column -> header as the user wrote it
     frame: pd.DataFrame
     bad: np.ndarray
+    worded_limit: int  # 0 when skipping bad rows: they are counted, not listed
     problems: list[Problem] = field(default_factory=list)  # row problems (skippable)
+    not_listed: int = 0  # row problems beyond worded_limit
+
+    def add(
+        self,
+        positions: np.ndarray,
+        header: str,
+        expected: str,
+        describe: Callable[[np.ndarray], list[str]],
+    ) -> None:
+        """Mark rows bad; word the problem for as many as the listing takes."""
+        self.bad[positions] = True
+        room = max(self.worded_limit - len(self.problems), 0)
+        worded = positions[:room]
+        self.problems.extend(
+            Problem(self.file.label, int(self.raw.rows[p]), header, text, expected)
+            for p, text in zip(worded, describe(worded), strict=True)
+        )
+        self.not_listed += len(positions) - len(worded)
 
     def report(self, breach: RuleBreach | None, *, skippable: bool = True) -> list[Problem]:
-        """Mark the rows of ``breach`` bad and word its problems."""
+        """Mark the rows of ``breach`` bad and word its problems.
+
+        Problems that cannot be skipped are returned, all worded; skippable
+        ones join the table's row problems.
+        """
         if breach is None:
             return []
         header = self.header_of.get(breach.column, breach.column)
-        found = [
-            Problem(self.file.label, int(self.raw.rows[p]), header, text, breach.expected)
-            for p, text in zip(breach.positions, breach.found, strict=True)
-        ]
-        self.bad[breach.positions] = True
         if skippable:
-            self.problems.extend(found)
-        return found
+            self.add(breach.positions, header, breach.expected, breach.describe)
+            return []
+        self.bad[breach.positions] = True
+        return [
+            Problem(self.file.label, int(self.raw.rows[p]), header, text, breach.expected)
+            for p, text in zip(breach.positions, breach.describe(breach.positions), strict=True)
+        ]
 
 
 def load_source(
@@ -79,10 +109,11 @@ def load_source(
     if not fatal:  # a source that is not a folder or workbook has no tables to miss
         fatal.extend(_missing_table(source, t) for t in REQUIRED_TABLES if t not in files)
 
+    worded = 0 if skip_bad_rows else _WORDED_PER_FILE
     loaded: dict[str, _LoadedTable] = {}
     for table in TABLES:
         if table in files:
-            result = _load_table(files[table], book, fatal)
+            result = _load_table(files[table], book, fatal, worded)
             if result is not None:
                 loaded[table] = result
 
@@ -104,9 +135,12 @@ def load_source(
                 )
 
     row_problems = [p for t in loaded.values() for p in t.problems]
-    if fatal or (row_problems and not skip_bad_rows):
-        shown = fatal if skip_bad_rows else fatal + row_problems
-        raise DataError(_in_reading_order(shown))
+    if skip_bad_rows and fatal:
+        raise DataError(_in_reading_order(fatal))
+    if not skip_bad_rows and (fatal or row_problems):
+        not_listed = {t.file.label: t.not_listed for t in loaded.values() if t.not_listed}
+        listing = _in_reading_order(fatal + row_problems)
+        raise UnlistedDataError(listing, not_listed) if not_listed else DataError(listing)
 
     dataset = Dataset(collectors=None, accounts=None)  # type: ignore[arg-type]
     for name, table in loaded.items():
@@ -143,7 +177,9 @@ def _read(file: TableFile, book: AliasBook) -> RawTable:
     return read_sheet(file.path, sheet, file.table, file.label, header_kind)
 
 
-def _load_table(file: TableFile, book: AliasBook, fatal: list[Problem]) -> _LoadedTable | None:
+def _load_table(
+    file: TableFile, book: AliasBook, fatal: list[Problem], worded_limit: int
+) -> _LoadedTable | None:
     """Read, match headers, convert and check one table; ``None`` if it cannot be used."""
     try:
         raw = drop_blank_rows(_read(file, book))
@@ -179,9 +215,16 @@ def _load_table(file: TableFile, book: AliasBook, fatal: list[Problem]) -> _Load
     if not usable:
         return None
 
+    loaded = _LoadedTable(
+        file,
+        raw,
+        header_of,
+        pd.DataFrame(),
+        np.zeros(raw.row_count, dtype=bool),
+        worded_limit,
+        problems=list(raw.problems),
+    )
     frame: dict[str, pd.Series] = {}
-    bad = np.zeros(raw.row_count, dtype=bool)
-    problems = list(raw.problems)
     for column in schema.columns:
         if column.name not in header_of:
             continue
@@ -189,22 +232,19 @@ def _load_table(file: TableFile, book: AliasBook, fatal: list[Problem]) -> _Load
         converted = convert_column(cells, column, book.value_map(column.name))
         frame[column.name] = converted.values
         for issue in converted.issues:
-            positions = np.flatnonzero(issue.mask)
-            originals = cells.to_numpy()[positions]
-            problems.extend(
-                Problem(
-                    file.label,
-                    int(raw.rows[p]),
-                    header_of[column.name],
-                    rules.cell(value) if isinstance(value, str) else "a blank cell",
-                    issue.expected,
-                )
-                for p, value in zip(positions, originals, strict=True)
+            loaded.add(
+                np.flatnonzero(issue.mask),
+                header_of[column.name],
+                issue.expected,
+                lambda some, cells=cells: [_found(v) for v in cells.iloc[some]],
             )
-            bad |= issue.mask
-    loaded = _LoadedTable(file, raw, header_of, pd.DataFrame(frame), bad, problems=problems)
+    loaded.frame = pd.DataFrame(frame, index=pd.RangeIndex(raw.row_count))
     _table_rules(loaded, fatal)
     return loaded
+
+
+def _found(value: object) -> str:
+    return rules.cell(value) if isinstance(value, str) else "a blank cell"
 
 
 def _missing_column(file: TableFile, column: str) -> Problem:

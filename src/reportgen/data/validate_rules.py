@@ -7,6 +7,7 @@ few problems found).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,11 +16,16 @@ import pandas as pd
 
 @dataclass
 class RuleBreach:
-    """Rows breaking one rule; ``found[i]`` describes row ``positions[i]``."""
+    """Rows breaking one rule.
+
+    ``describe(some_positions)`` words what was found in those rows; it is
+    only called for the rows that will be listed, which matters when a
+    wrong file breaks a rule on millions of rows.
+    """
 
     column: str  # canonical column the problem is reported under
     positions: np.ndarray
-    found: list[str]
+    describe: Callable[[np.ndarray], list[str]]
     expected: str
 
 
@@ -58,16 +64,16 @@ def duplicate_snapshot_rows(
     later, first = later_duplicates(accounts, ["month", "account_id"], usable)
     if not len(later):
         return None
-    found = [
-        f"{cell(account)} again for month {month} (first at row {rows[f]})"
-        for account, month, f in zip(
-            accounts["account_id"].to_numpy()[later],
-            accounts["month"].to_numpy()[later],
-            first,
-            strict=True,
-        )
-    ]
-    return RuleBreach("account_id", later, found, "each account once per month")
+    first_row = dict(zip(later.tolist(), rows[first].tolist(), strict=True))
+
+    def describe(some: np.ndarray) -> list[str]:
+        found = zip(accounts["account_id"].iloc[some], accounts["month"].iloc[some], strict=True)
+        return [
+            f"{cell(account)} again for month {month} (first at row {first_row[p]})"
+            for (account, month), p in zip(found, some.tolist(), strict=True)
+        ]
+
+    return RuleBreach("account_id", later, describe, "each account once per month")
 
 
 def duplicate_roster_rows(
@@ -77,11 +83,16 @@ def duplicate_roster_rows(
     later, first = later_duplicates(collectors, ["collector_id"], usable)
     if not len(later):
         return None
-    found = [
-        f"{cell(cid)} again (first at row {rows[f]})"
-        for cid, f in zip(collectors["collector_id"].to_numpy()[later], first, strict=True)
-    ]
-    return RuleBreach("collector_id", later, found, "each collector_id once on the roster")
+    first_row = dict(zip(later.tolist(), rows[first].tolist(), strict=True))
+
+    def describe(some: np.ndarray) -> list[str]:
+        ids = collectors["collector_id"].iloc[some]
+        return [
+            f"{cell(cid)} again (first at row {first_row[p]})"
+            for cid, p in zip(ids, some.tolist(), strict=True)
+        ]
+
+    return RuleBreach("collector_id", later, describe, "each collector_id once on the roster")
 
 
 def off_roster_rows(
@@ -92,8 +103,12 @@ def off_roster_rows(
     positions = np.flatnonzero(missing)
     if not len(positions):
         return None
-    found = [cell(v) for v in ids.to_numpy()[positions]]
-    return RuleBreach("collector_id", positions, found, f"a collector_id listed in {roster_label}")
+    return RuleBreach(
+        "collector_id",
+        positions,
+        lambda some: [cell(v) for v in ids.iloc[some]],
+        f"a collector_id listed in {roster_label}",
+    )
 
 
 def promise_without_date(contacts: pd.DataFrame, usable: np.ndarray) -> RuleBreach | None:
@@ -106,7 +121,7 @@ def promise_without_date(contacts: pd.DataFrame, usable: np.ndarray) -> RuleBrea
     return RuleBreach(
         "promise_date",
         positions,
-        ["a blank cell on a promise"] * len(positions),
+        lambda some: ["a blank cell on a promise"] * len(some),
         "the date the debtor promised to pay (outcome is promise)",
     )
 
@@ -114,14 +129,16 @@ def promise_without_date(contacts: pd.DataFrame, usable: np.ndarray) -> RuleBrea
 def promise_before_contact(contacts: pd.DataFrame, usable: np.ndarray) -> RuleBreach | None:
     """A promise cannot fall due before the contact in which it was made."""
     contact_day = contacts["contacted_at"].dt.normalize()
-    early = usable & (contacts["promise_date"] < contact_day).to_numpy(dtype=bool, na_value=False)
+    promised = contacts["promise_date"]
+    early = usable & (promised < contact_day).to_numpy(dtype=bool, na_value=False)
     positions = np.flatnonzero(early)
     if not len(positions):
         return None
-    found = [
-        f"{p:%Y-%m-%d}, before the contact on {c:%Y-%m-%d}"
-        for p, c in zip(
-            contacts["promise_date"].iloc[positions], contact_day.iloc[positions], strict=True
-        )
-    ]
-    return RuleBreach("promise_date", positions, found, "a date on or after the contact's date")
+
+    def describe(some: np.ndarray) -> list[str]:
+        return [
+            f"{p:%Y-%m-%d}, before the contact on {c:%Y-%m-%d}"
+            for p, c in zip(promised.iloc[some], contact_day.iloc[some], strict=True)
+        ]
+
+    return RuleBreach("promise_date", positions, describe, "a date on or after the contact's date")
