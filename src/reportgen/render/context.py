@@ -56,7 +56,11 @@ def build_context(
             "name": scope_name,
             "team_id": scope.team_id,
             "team_name": scope.team_name,
-            "supervisor": scope.supervisor,
+            "supervisor": (
+                (", " if lang == "en" else "、").join(scope.supervisor.splitlines())
+                if scope.supervisor
+                else None
+            ),
         },
         "period": {
             "label": model.period.label,

@@ -283,5 +283,7 @@ def _scope_info(
                 if rec.get("team_id") == scope.id and rec.get("supervisor")
             }
         )
-        return ScopeInfo("team", scope.id, name, scope.id, name, "、".join(supervisors) or None)
+        # Several supervisors are kept one per line; the context joins them in the
+        # report's language (、 or ", ").
+        return ScopeInfo("team", scope.id, name, scope.id, name, "\n".join(supervisors) or None)
     return ScopeInfo("all", None, None)
