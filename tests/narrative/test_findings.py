@@ -198,3 +198,14 @@ def test_lagging_buckets_make_one_finding_naming_each():
         "M2 段本期 15.0%，去年同期 25.0%，下降 10.0 个百分点。"
     )
     assert text.plan == "下期回收率恢复到去年同期的水平：M1 段 35.0%，M2 段 25.0%。"
+
+
+def test_complaints_rising_from_none_plans_for_none():
+    now = {**HEALTHY, "complaints": 1, "complaints_per_1k_contacts": 0.25}
+    (finding,) = find_problems(now, HEALTHY, None, CONFIG)
+    assert finding.code == "complaints_rising"
+    assert describe_finding(finding, Formatter("zh-CN")).plan == "下期不发生投诉。"
+    assert describe_finding(finding, Formatter("en")).problem == (
+        "The complaint rate rose from 0.00 to 0.25 per thousand contacts "
+        "(1 complaint over 1,000 contacts this period)."
+    )

@@ -179,13 +179,15 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
         zh = (
             zh_problem,
             "逐件复盘投诉通话，统一规范话术，保持文明催收，对情绪激动的客户及时转交主管处理。",
-            f"下期每千次联络投诉不超过 {goal} 件。",
+            f"下期每千次联络投诉不超过 {goal} 件。" if f.target else "下期不发生投诉。",
         )
         en = (
             en_problem,
             "Review every complaint call, keep to the approved scripts and tone, and hand "
             "distressed debtors to a supervisor early.",
-            f"Keep complaints at or below {goal} per thousand contacts next period.",
+            f"Keep complaints at or below {goal} per thousand contacts next period."
+            if f.target
+            else "No complaints next period.",
         )
     elif f.code == "compliance_flags":
         after, attempts, connected = (
