@@ -505,3 +505,32 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="No space left on device"):
         write_sample_data(tmp_path, SampleSpec(collectors=1, teams=1, accounts=5, months=1))
     assert os.listdir(tmp_path) == []
+
+
+def test_money_is_written_to_the_cent():
+    import pyarrow as pa
+
+    from reportgen.data.sample_writers import money_as_float, money_as_text
+
+    cents = pa.array([0, 5, 100, 1999, 123456789, None], pa.int64())
+    assert money_as_text(cents).to_pylist() == ["0.00", "0.05", "1.00", "19.99", "1234567.89", None]
+    assert money_as_float(cents).to_pylist() == [0.0, 0.05, 1.0, 19.99, 1234567.89, None]
+
+
+def test_team_names_and_collector_names():
+    from reportgen.data.sample_roster import chinese_number, unique_names
+
+    numbers = {
+        1: "一",
+        10: "十",
+        12: "十二",
+        20: "二十",
+        35: "三十五",
+        100: "一百",
+        105: "一百零五",
+    }
+    numbers |= {110: "一百一十", 999: "九百九十九"}
+    assert {n: chinese_number(n) for n in numbers} == numbers
+    names = unique_names(np.random.default_rng(0), 5000)
+    assert len(set(names)) == 5000
+    assert all(2 <= len(name) <= 3 for name in names)
