@@ -315,3 +315,32 @@ def test_a_file_bad_on_every_row_is_counted_not_worded_in_full(source: Path) -> 
     assert "accounts.csv: 1300 problem(s)\n" in message
     assert message.endswith("  ... and 1250 more problem(s) in accounts.csv")
     assert len(caught.value.problems) == 1000
+
+
+def test_title_rows_above_the_header_are_skipped_and_rows_still_count(
+    source: Path, tmp_path: Path, make_workbook
+) -> None:
+    # CSV: a title and a note above the header (Excel pads them with commas).
+    (source / "accounts.csv").unlink()
+    (source / "账户.csv").write_bytes(
+        (
+            "2024年9月逾期账户快照,,,,\n"
+            "导出时间：2024-10-01,,,,\n"
+            "月份,客户编号,催收员,逾期天数,欠款金额\n"
+            "2024-09,000123,C001,15,1234.50\n"
+            "2024-09,000124,C002,x,1\n"
+        ).encode("gbk")
+    )
+    [problem] = problems(source)
+    assert where([problem]) == [("账户.csv", 5, "逾期天数")]
+
+    # XLSX: a merged-looking title in row 1, the header in row 3.
+    path = make_workbook(tmp_path / "book.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["accounts"]
+    sheet.insert_rows(1, amount=2)
+    sheet["A1"] = "2024年9月逾期账户快照"
+    sheet["D5"] = "soon"  # the 2nd data row
+    workbook.save(path)
+    [problem] = problems(path)
+    assert where([problem]) == [("book.xlsx (sheet accounts)", 5, "dpd")]

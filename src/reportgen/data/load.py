@@ -170,7 +170,7 @@ def _read(file: TableFile, book: AliasBook) -> RawTable:
         return SCHEMA[file.table].column(column).kind if column else None  # type: ignore[union-attr]
 
     if file.format in (".csv", ".csv.gz"):
-        return read_csv_table(file.path, file.table, file.label)
+        return read_csv_table(file.path, file.table, file.label, header_kind)
     if file.format in (".parquet", ".pq"):
         return read_parquet_table(file.path, file.table, file.label, header_kind)
     sheet = file.sheet or sheet_for_table(file.path, file.table)

@@ -57,6 +57,25 @@ class UnreadableFile(Exception):
         self.expected = expected
 
 
+# Exports often put a title ("2024年9月催收记录") or notes above the header.
+_HEADER_SEARCH_ROWS = 10
+
+
+def pick_header_row(rows: list[list[str]], header_kind: HeaderKind) -> int | None:
+    """Which of the first non-blank rows is the header: the one naming most known columns.
+
+    Ties go to the earliest row; when no row names a known column, the first
+    non-blank row is the header (so the missing-column error shows what it holds).
+    ``None`` when every row is blank.
+    """
+    candidates = [i for i, row in enumerate(rows) if any(str(c).strip() for c in row)]
+    candidates = candidates[:_HEADER_SEARCH_ROWS]
+    if not candidates:
+        return None
+    known = [sum(header_kind(str(c).strip()) is not None for c in rows[i]) for i in candidates]
+    return candidates[known.index(max(known))]
+
+
 def strip_text(series: pd.Series) -> pd.Series:
     """Trim surrounding whitespace (incl. full-width spaces) and turn empty cells into missing."""
     if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):

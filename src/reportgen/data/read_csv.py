@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from reportgen.data.read_common import RawTable, UnreadableFile
+from reportgen.data.read_common import HeaderKind, RawTable, UnreadableFile, pick_header_row
 from reportgen.errors import Problem
 
 _SAMPLE_BYTES = 1 << 20
@@ -64,41 +64,52 @@ def guess_encoding(sample: bytes) -> str:
     return best.encoding
 
 
-def _header(sample: bytes, encoding: str) -> list[str]:
+def _header(sample: bytes, encoding: str, header_kind: HeaderKind) -> tuple[list[str], int]:
+    """The header row's cells and its 0-based line (title lines above it are skipped)."""
     text = sample.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
-    first = next(csv.reader(io.StringIO(text)), None)
-    if not first or all(not cell.strip() for cell in first):
+    reader = csv.reader(io.StringIO(text))
+    first_rows: list[list[str]] = []
+    try:
+        for row in reader:
+            first_rows.append(row)
+            if len(first_rows) >= 20:
+                break
+    except csv.Error:
+        pass  # the sample may end inside a quoted cell
+    index = pick_header_row(first_rows, header_kind)
+    if index is None:
         raise UnreadableFile("no header row", "column names in the first row")
-    return first
+    # csv counts physical lines, which differ from rows only for quoted line breaks.
+    return first_rows[index], index
 
 
-def read_csv_table(path: Path, table: str, label: str) -> RawTable:
+def read_csv_table(path: Path, table: str, label: str, header_kind: HeaderKind) -> RawTable:
     """Read ``path`` with every cell as text (blank cells missing)."""
     sample = _sample(path)
     if not sample.strip():
         raise UnreadableFile("an empty file", "a header row and data rows")
     encoding = guess_encoding(sample)
-    headers = _header(sample, encoding)
+    headers, skipped = _header(sample, encoding, header_kind)
     try:
-        arrow, ragged = _read(path, encoding, len(headers))
+        arrow, ragged = _read(path, encoding, len(headers), skipped + 1)
     except (pa.ArrowInvalid, UnicodeDecodeError):
         if encoding != "utf-8":
             raise UnreadableFile(
                 f"text that is not valid {encoding}", "a CSV file saved as UTF-8 or GBK/GB18030"
             ) from None
         # UTF-8 held for the first megabyte but not beyond: Excel's GBK.
-        headers = _header(sample, _FALLBACK)
+        headers, skipped = _header(sample, _FALLBACK, header_kind)
         try:
-            arrow, ragged = _read(path, _FALLBACK, len(headers))
+            arrow, ragged = _read(path, _FALLBACK, len(headers), skipped + 1)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise UnreadableFile(
                 f"a file that cannot be parsed as CSV ({exc})", "a CSV file"
             ) from None
     frame = arrow.to_pandas()
     cells = [frame[f"f{i}"].astype("str") for i in range(len(headers))]
-    rows = _row_numbers(len(frame), [number for number, _, _ in ragged])
+    rows = _row_numbers(len(frame), [number for number, _, _ in ragged], first=skipped + 2)
     problems = [
         Problem(
             label,
@@ -121,7 +132,9 @@ def read_csv_table(path: Path, table: str, label: str) -> RawTable:
     )
 
 
-def _read(path: Path, encoding: str, width: int) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+def _read(
+    path: Path, encoding: str, width: int, skip_rows: int
+) -> tuple[pa.Table, list[tuple[int, int, str]]]:
     """Parse with pyarrow; rows with the wrong number of cells are set aside, with their row."""
     names = [f"f{i}" for i in range(width)]
     ragged: list[tuple[int | None, int, str]] = []
@@ -136,7 +149,7 @@ def _read(path: Path, encoding: str, width: int) -> tuple[pa.Table, list[tuple[i
             read_options=pacsv.ReadOptions(
                 encoding=encoding,
                 column_names=names,
-                skip_rows=1,
+                skip_rows=skip_rows,
                 use_threads=threads,
                 block_size=16 << 20,
             ),
@@ -162,10 +175,10 @@ def _read(path: Path, encoding: str, width: int) -> tuple[pa.Table, list[tuple[i
     return arrow, [(int(n), a, t) for n, a, t in ragged]  # type: ignore[arg-type]
 
 
-def _row_numbers(count: int, ragged_rows: list[int]) -> np.ndarray:
-    """Spreadsheet row of each parsed row: 2, 3, ... skipping the rows set aside."""
+def _row_numbers(count: int, ragged_rows: list[int], first: int = 2) -> np.ndarray:
+    """Spreadsheet row of each parsed row: first, first + 1, ... skipping the rows set aside."""
     if not ragged_rows:
-        return np.arange(2, count + 2, dtype=np.int64)
-    candidates = np.arange(2, count + len(ragged_rows) + 2, dtype=np.int64)
+        return np.arange(first, count + first, dtype=np.int64)
+    candidates = np.arange(first, count + len(ragged_rows) + first, dtype=np.int64)
     keep = ~np.isin(candidates, np.asarray(ragged_rows, dtype=np.int64))
     return candidates[keep][:count]

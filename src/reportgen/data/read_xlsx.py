@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
-from reportgen.data.read_common import HeaderKind, RawTable, UnreadableFile
+from reportgen.data.read_common import HeaderKind, RawTable, UnreadableFile, pick_header_row
 from reportgen.data.schema import Kind
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (Lotus leap-year bug kept)
@@ -42,7 +42,7 @@ def sheet_names(path: Path) -> list[str]:
 
 
 def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: HeaderKind) -> RawTable:
-    """Read one sheet; the first non-blank row is the header."""
+    """Read one sheet; the header is found among its first rows (titles above are skipped)."""
     workbook = _open(path)
     try:
         grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -53,11 +53,11 @@ def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: Head
             f"a sheet that cannot be read ({type(exc).__name__}: {exc})",
             "a worksheet whose date cells hold dates Excel can show (1900-9999)",
         ) from None
-    header_index = next(
-        (i for i, row in enumerate(grid) if any(not _is_blank(c) for c in row)), None
-    )
-    if header_index is None:
+    first = next((i for i, row in enumerate(grid) if any(not _is_blank(c) for c in row)), None)
+    if first is None:
         raise UnreadableFile("an empty sheet", "a header row and data rows")
+    window = [[_plain_text(c) for c in row] for row in grid[first : first + 20]]
+    header_index = first + (pick_header_row(window, header_kind) or 0)
     header_cells = list(grid[header_index])
     while header_cells and _is_blank(header_cells[-1]):
         header_cells.pop()
