@@ -26,7 +26,7 @@ _TALK_DECIMALS = 3
 
 def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     size = level.size
-    contacts = data.prepared.contacts
+    contacts = data.contacts
     rows = data.contact_rows
     if contacts is None or rows is None:
         state["contacts"] = None
@@ -118,7 +118,7 @@ def channel_activity(data: PeriodData, level: Level) -> list[dict | None]:
     scope without contacts. "connected" and "rpc" count the outcomes whatever the
     channel (an ``im`` conversation with the debtor is a right-party contact).
     """
-    contacts = data.prepared.contacts
+    contacts = data.contacts
     rows = data.contact_rows
     if contacts is None or rows is None:
         return nulls(level.size)

@@ -20,7 +20,7 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     size = level.size
     out: dict[str, list] = {}
 
-    arrangements = data.prepared.arrangements
+    arrangements = data.arrangements
     rows = data.arrangement_rows
     if arrangements is None or rows is None:
         out.update(arrangements=nulls(size), arrangements_by_kind=nulls(size))
@@ -34,7 +34,7 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
         )
         out["arranged_amount"] = money(sums(keys, size, arrangements.amount[rows]))
 
-    complaints = data.prepared.complaints
+    complaints = data.complaints
     rows = data.complaint_rows
     if complaints is None or rows is None:
         out.update(complaints=nulls(size), upheld_complaints=nulls(size))

@@ -53,7 +53,7 @@ class _DayCounts:
 
 def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     size = level.size
-    contacts = data.prepared.contacts
+    contacts = data.contacts
     rows = data.contact_rows
     if contacts is None or rows is None:
         return {key: nulls(size) for key in COMPLIANCE_KEYS}

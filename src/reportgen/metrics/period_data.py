@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
-from reportgen.metrics.prepared import DatedTable, PreparedData, day_number
+from reportgen.metrics.prepared import (
+    Arrangements,
+    Complaints,
+    Contacts,
+    DatedTable,
+    Payments,
+    PreparedData,
+    day_number,
+)
 from reportgen.periods import Period
+
+T = TypeVar("T", bound=DatedTable)
 
 
 @dataclass(frozen=True)
@@ -35,15 +46,31 @@ class PeriodData:
     closing_bucket_of_account: np.ndarray
     # Overdue rows of the period's own month-end snapshots, in month order.
     period_overdue: SnapshotRows
-    # The rows of each dated table inside the period (tables are sorted by day, so
-    # a slice); None when the table is absent or does not cover the period (its
-    # metrics are then null).
-    contact_rows: slice | None
-    payment_rows: slice | None
-    arrangement_rows: slice | None
-    complaint_rows: slice | None
+    # Each dated table cut to the period's rows; None when the table is absent or
+    # does not cover the period (its metrics are then null). ``*_rows`` are the
+    # matching all-rows slices, None alike.
+    contacts: Contacts | None
+    payments: Payments | None
+    arrangements: Arrangements | None
+    complaints: Complaints | None
     # Results shared by all scope levels of this period (e.g. which promises were kept).
     cache: dict = field(default_factory=dict)
+
+    @property
+    def contact_rows(self) -> slice | None:
+        return _all_rows(self.contacts)
+
+    @property
+    def payment_rows(self) -> slice | None:
+        return _all_rows(self.payments)
+
+    @property
+    def arrangement_rows(self) -> slice | None:
+        return _all_rows(self.arrangements)
+
+    @property
+    def complaint_rows(self) -> slice | None:
+        return _all_rows(self.complaints)
 
     @property
     def bucket_labels(self) -> tuple[str, ...]:
@@ -54,10 +81,14 @@ class PeriodData:
         return self.prepared.account_count
 
 
-def _rows(table: DatedTable | None, period: Period, start: int, end: int) -> slice | None:
+def _all_rows(table: DatedTable | None) -> slice | None:
+    return None if table is None else slice(0, len(table.day))
+
+
+def _cut(table: T | None, period: Period, start: int, end: int) -> T | None:
     if table is None or not table.covers(period.first_month_index, period.last_month_index):
         return None
-    return table.rows_in(start, end)
+    return table.only(start, end)
 
 
 def _snapshot_rows(prepared: PreparedData, rows: slice | np.ndarray) -> SnapshotRows:
@@ -101,10 +132,10 @@ def period_data(prepared: PreparedData, period: Period) -> PeriodData:
         opening_bucket_of_account=_bucket_by_account(prepared, opening_rows),
         closing_bucket_of_account=_bucket_by_account(prepared, closing_rows),
         period_overdue=_snapshot_rows(prepared, overdue(period_slice)),
-        contact_rows=_rows(prepared.contacts, period, start, end),
-        payment_rows=_rows(prepared.payments, period, start, end),
-        arrangement_rows=_rows(prepared.arrangements, period, start, end),
-        complaint_rows=_rows(prepared.complaints, period, start, end),
+        contacts=_cut(prepared.contacts, period, start, end),
+        payments=_cut(prepared.payments, period, start, end),
+        arrangements=_cut(prepared.arrangements, period, start, end),
+        complaints=_cut(prepared.complaints, period, start, end),
     )
 
 

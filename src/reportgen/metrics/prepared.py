@@ -8,7 +8,7 @@ every period then slices these arrays with a boolean mask.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -182,26 +182,22 @@ class DatedTable:
             self.first_month is not None and self.first_month <= first and last <= self.last_month
         )
 
-    def rows_in(self, start_day: int, end_day: int) -> slice:
-        """The rows dated from ``start_day`` to ``end_day`` (rows are sorted by day)."""
-        low = int(np.searchsorted(self.day, start_day, side="left"))
-        high = int(np.searchsorted(self.day, end_day, side="right"))
-        return slice(low, high)
+    def only(self, start_day: int, end_day: int):
+        """A copy of this table holding only the rows dated from ``start_day`` to ``end_day``.
 
-
-def _sorted_by_day(table: DatedTable) -> DatedTable:
-    """Reorder every row-wise array of ``table`` by day (stable: same-day rows keep
-    their input order), so that any period is one contiguous slice: views, not copies."""
-    if np.all(table.day[1:] >= table.day[:-1]):
-        return table  # already chronological, as most exports are
-    order = np.argsort(table.day, kind="stable")
-    rows = len(table.day)
-    changes = {
-        f.name: value[order]
-        for f in fields(table)
-        if isinstance(value := getattr(table, f.name), np.ndarray) and len(value) == rows
-    }
-    return replace(table, **changes)
+        One sequential pass per column (a boolean compress), done once per period,
+        so every scope level then reads short contiguous arrays.
+        """
+        keep = (self.day >= start_day) & (self.day <= end_day)
+        rows = len(self.day)
+        changes = {
+            f.name: value[keep]
+            for f in fields(self)
+            if isinstance(value := getattr(self, f.name), np.ndarray) and len(value) == rows
+        }
+        # Caches of the whole table (names starting with "_") do not describe the cut.
+        changes |= {f.name: None for f in fields(self) if f.name.startswith("_")}
+        return replace(self, **changes)
 
 
 def _dated(table: pd.DataFrame, date_column: str, collector: np.ndarray) -> dict:
@@ -242,7 +238,7 @@ class Payments(DatedTable):
     amount: np.ndarray  # cents
     channel: np.ndarray
     channel_labels: tuple[str, ...]
-    _by_account_day: tuple[np.ndarray, np.ndarray] | None = None
+    _by_account_day: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def by_account_day(self) -> tuple[np.ndarray, np.ndarray]:
         """(sorted account*2**32+day keys, running total of cents with a leading 0).
@@ -286,13 +282,13 @@ class PreparedData:
         self.arrangements: Arrangements | None = None
         self.complaints: Complaints | None = None
         if dataset.contacts is not None:
-            self.contacts = _sorted_by_day(self._contacts(dataset.contacts, coder))
+            self.contacts = self._contacts(dataset.contacts, coder)
         if dataset.payments is not None:
-            self.payments = _sorted_by_day(self._payments(dataset.payments, coder))
+            self.payments = self._payments(dataset.payments, coder)
         if dataset.arrangements is not None:
-            self.arrangements = _sorted_by_day(self._arrangements(dataset.arrangements, coder))
+            self.arrangements = self._arrangements(dataset.arrangements, coder)
         if dataset.complaints is not None:
-            self.complaints = _sorted_by_day(self._complaints(dataset.complaints, coder))
+            self.complaints = self._complaints(dataset.complaints, coder)
 
     # -- coverage ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from reportgen.metrics.prepared import DAY_OFFSET
 
 def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     size = level.size
-    contacts = data.prepared.contacts
+    contacts = data.contacts  # the period's contacts; due promises come from the whole log
     rows = data.contact_rows
     if contacts is None or rows is None:
         return {key: nulls(size) for key in PROMISE_KEYS}
@@ -36,8 +36,10 @@ def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     if contacts.promise_day is None:
         return out
 
-    due = _due_promises(data)
-    due_keys = level.key_of[contacts.collector[due]]
+    due = _due_promises(data)  # row numbers of the whole contact log
+    whole_log = data.prepared.contacts
+    assert whole_log is not None
+    due_keys = level.key_of[whole_log.collector[due]]
     promises_due = counts(due_keys, size)
     out["promises_due"] = ints(promises_due)
     kept_flags = _kept(data, due)
@@ -79,7 +81,7 @@ def _kept(data: PeriodData, due: np.ndarray) -> np.ndarray | None:
     payments = data.prepared.payments
     contacts = data.prepared.contacts
     assert contacts is not None and contacts.promise_day is not None
-    if payments is None or data.payment_rows is None:
+    if payments is None or data.payments is None:
         return None
     settings = data.prepared.config.promises
     keys, running = payments.by_account_day()

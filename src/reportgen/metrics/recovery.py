@@ -23,7 +23,7 @@ from reportgen.metrics.period_data import PeriodData
 
 def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
     size, width = level.size, len(data.bucket_labels)
-    payments = data.prepared.payments
+    payments = data.payments
     rows = data.payment_rows
     if payments is None or rows is None:
         return {key: nulls(size) for key in RECOVERY_KEYS}
