@@ -16,7 +16,7 @@ from docx.shared import Twips
 from reportgen.config import Config, config_from_dict
 from reportgen.errors import ReportgenError, TemplateError
 from reportgen.render.docx import DocxBuilder, render_docx
-from reportgen.render.docx_markdown import column_widths, display_width
+from reportgen.render.docx_markdown import column_widths, display_width, header_width
 
 EXPECTED_HEADINGS = [
     ("Title", "张三 2024年12月工作总结"),
@@ -299,18 +299,34 @@ def test_an_image_that_is_not_a_picture_is_a_clear_error(build_report, chart_pat
 
 
 def test_columns_are_as_wide_as_their_content_and_fill_the_text_width():
-    # "渠道"/"电话": 4 half-ems + 2 padding = 6 (the minimum); "123,456.78": 10 + 2 = 12.
-    texts = [["渠道", "金额"], ["电话", "123,456.78"]]
-    assert column_widths(texts, 2, 1000) == [333, 667]
+    # "电话": 4 half-ems + 2 padding = 6 (the minimum); "123,456.78": 10 + 2 = 12.
+    rows = [(True, ["渠道", "金额"]), (False, ["电话", "123,456.78"])]
+    assert column_widths(rows, 2, 1000) == [333, 667]
+    # A header may wrap onto two lines: "Balance at start (CNY)" asks for 22 / 2 = 11 + 2.
+    rows = [(True, ["Bucket", "Balance at start (CNY)"]), (False, ["M1", "1.00"])]
+    assert column_widths(rows, 2, 2100) == [2100 * 8 // 21, 2100 - 2100 * 8 // 21]
     assert display_width("电话 ab") == 7
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("回收金额（元）", 7),  # 14 half-ems, any two lines
+        ("Accounts at start", 9),  # 17 / 2 rounded up; the longest word is 8
+        ("Right-party", 11),  # one word: no break inside it
+        ("占比", 2),
+    ],
+)
+def test_header_width_allows_two_lines_without_breaking_a_word(header, expected):
+    assert header_width(header) == expected
 
 
 def test_the_word_table_carries_the_content_widths(build_report):
     (table,) = read(build_report()).tables
     grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
-    # 渠道 6, 回收金额（元） max(14, 10) + 2 = 16, 占比 max(4, 5) + 2 = 7 half-ems.
+    # 渠道 6 (minimum); 回收金额（元） max(14 / 2, 10) + 2 = 12; 占比 max(4 / 2, 5) + 2 = 7.
     assert sum(grid) == 8306  # A4 less Word's Chinese margins, in twips
-    assert [round(w / sum(grid) * 29) for w in grid] == [6, 16, 7]
+    assert [round(w / sum(grid) * 25) for w in grid] == [6, 12, 7]
 
 
 def test_a_wide_table_is_set_in_nine_point_type(build_report):

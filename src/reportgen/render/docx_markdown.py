@@ -265,7 +265,7 @@ class MarkdownWriter:
     def _table_xml(self, rows: list[tuple[bool, list[tuple[Token, str]]]]) -> str:
         columns = max((len(cells) for _, cells in rows), default=1)
         widths = column_widths(
-            [[inline.content for inline, _ in cells] for _, cells in rows],
+            [(is_header, [inline.content for inline, _ in cells]) for is_header, cells in rows],
             columns,
             self._max_image_width // EMU_PER_TWIP,
         )
@@ -423,21 +423,32 @@ class MarkdownWriter:
         return f"<w:r>{rpr}<w:drawing>{drawing}</w:drawing></w:r>"
 
 
-def column_widths(texts: list[list[str]], columns: int, total_twips: int) -> list[int]:
+def column_widths(rows: list[tuple[bool, list[str]]], columns: int, total_twips: int) -> list[int]:
     """Share the text width among columns by the widest text of each, in twips.
 
     Equal columns wrap long figures (1,324,494.36) in a narrow column beside a
     wide, nearly empty one; widths in proportion to content keep figures on
-    one line wherever the page allows. Every column keeps a minimum share.
+    one line wherever the page allows. A header may take two lines (but never
+    breaks a word), so it asks for half its width. Every column keeps a
+    minimum share. ``rows`` holds (is a header row, cell texts).
     """
     widest = [_MIN_COLUMN_UNITS] * columns
-    for row in texts:
-        for index, text in enumerate(row):
-            widest[index] = max(widest[index], display_width(text) + _CELL_PADDING_UNITS)
+    for is_header, texts in rows:
+        for index, text in enumerate(texts):
+            needed = header_width(text) if is_header else display_width(text)
+            widest[index] = max(widest[index], needed + _CELL_PADDING_UNITS)
     total_units = sum(widest)
     widths = [total_twips * units // total_units for units in widest]
     widths[-1] += total_twips - sum(widths)  # rounding: the columns fill the width exactly
     return widths
+
+
+def header_width(text: str) -> int:
+    """Half-ems a header needs on two lines: half its width, or its longest word."""
+    # Chinese breaks between any two characters; Latin only at spaces.
+    words = re.findall(r"[^\s\u2e80-\u9fff\uff00-\uffef]+", text)
+    longest_word = max((display_width(word) for word in words), default=0)
+    return max(longest_word, -(-display_width(text) // 2))
 
 
 def display_width(text: str) -> int:
