@@ -73,7 +73,7 @@ def rendered(models):
     for language in LANGUAGES:
         renderer = Renderer(config, ReportOptions.build(language, "md"))
         for name, model in built.items():
-            out[name, language] = renderer.render_markdown(model)[0]
+            out[name, language] = renderer.render_markdown(model, draw_charts=False)[0]
     return out
 
 

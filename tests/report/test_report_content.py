@@ -38,11 +38,12 @@ SCOPES = [Scope.collector("C001"), Scope.team("T01"), Scope.everyone()]
 QUIET = Scope.collector("C003")
 
 
-def render(dataset, config, scope, language="zh-CN", notes=None, period="2024-09"):
+def render(dataset, config, scope, language="zh-CN", notes=None, period="2024-09", draw=False):
+    """Model and Markdown; charts are drawn only where a test looks at them (drawing is slow)."""
     engine = MetricsEngine(dataset, config)
     (model,) = build_report_models(engine, parse_period(period), [scope], config)
     renderer = Renderer(config, ReportOptions.build(language, "md"))
-    markdown, images = renderer.render_markdown(model, notes)
+    markdown, images = renderer.render_markdown(model, notes, draw_charts=draw)
     return model, markdown, images
 
 
@@ -54,7 +55,7 @@ def section(markdown: str, heading: str) -> str:
 
 
 def test_collector_month_in_simplified_chinese_states_the_hand_computed_figures(dataset, config):
-    _model, md, images = render(dataset, config, Scope.collector("C001"))
+    _model, md, images = render(dataset, config, Scope.collector("C001"), draw=True)
     assert md.startswith("# 张三（C001）2024年9月催收工作总结\n")
     overview = section(md, "一、工作概况")
     assert "期初共 2 户，逾期余额 3,000.00 元" in overview
@@ -161,7 +162,7 @@ def test_a_source_without_contacts_says_what_it_cannot_show(make_dataset, config
 
 def test_a_source_without_payments_says_what_it_cannot_show(make_dataset, config):
     dataset = make_dataset(payments=False)
-    model, md, images = render(dataset, config, Scope.collector("C001"))
+    model, md, images = render(dataset, config, Scope.collector("C001"), draw=True)
     assert model.metrics["recovered_amount"] is None
     results = section(md, "二、工作成果")
     assert "数据源中没有还款记录（payments），无法给出这部分数据。" in results

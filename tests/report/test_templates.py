@@ -27,7 +27,7 @@ def model(dataset, config):
 
 def render(model, config, templates: Path | None = None, language: str = "zh-CN") -> str:
     options = ReportOptions.build(language, "md", templates_dir=templates)
-    return Renderer(config, options).render_markdown(model)[0]
+    return Renderer(config, options).render_markdown(model, draw_charts=False)[0]
 
 
 def sections(markdown: str) -> dict[str, str]:

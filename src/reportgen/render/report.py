@@ -121,9 +121,13 @@ class Renderer:
         return f"{model.basename_scope}_{model.period.label}_{self.options.language}"
 
     def render_markdown(
-        self, model: ReportModel, notes: Notes | None = None
+        self, model: ReportModel, notes: Notes | None = None, *, draw_charts: bool = True
     ) -> tuple[str, dict[str, bytes]]:
-        """(Markdown text, {relative image path: PNG bytes})."""
+        """(Markdown text, {relative image path: PNG bytes}).
+
+        ``draw_charts=False`` gives the same text without drawing the PNGs (the
+        image links do not depend on the drawing), for callers that need only words.
+        """
         from reportgen.render.chart_specs import chart_specs
         from reportgen.render.charts import render_chart
         from reportgen.render.context import build_context
@@ -133,7 +137,8 @@ class Renderer:
         image_paths: dict[str, str] = {}
         for key, spec in chart_specs(model, self.options.language).items():
             path = f"{basename}_files/{spec.name}.png"
-            images[path] = render_chart(spec, self.options.language)
+            if draw_charts:
+                images[path] = render_chart(spec, self.options.language)
             image_paths[key] = f"![{spec.title}]({path})"
         chosen_notes = notes if notes is not None else self.options.notes
         context = build_context(model, self.formatter, chosen_notes, image_paths)
