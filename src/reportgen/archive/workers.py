@@ -64,11 +64,11 @@ class RenderWorker:
     """The renderers of one process and the folder they write into."""
 
     def __init__(self, config: Config, report_options: dict[str, Any], root: Path) -> None:
-        from reportgen.render import report as report_module
+        from reportgen.render.report import Renderer
 
         self.root = Path(root)
         self.renderers = {
-            language: report_module.Renderer(config, options)
+            language: Renderer(config, options)
             for language, options in report_options.items()
         }
 
