@@ -331,12 +331,19 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
     "--notes",
     "notes_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of notes: C001.yaml, team-T01.yaml.",
+    help="Folder of notes: C001.yaml, team-T01.yaml, all.yaml (see docs/archive.md).",
 )
 @click.option(
-    "--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of templates searched before the built-in ones.",
 )
-@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--reference-docx",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Word file whose styles, page setup, header and footer are used.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing archive folder.")
 @_skip_option
 @_config_option
@@ -355,6 +362,10 @@ def archive(
     config_path: Path | None,
 ) -> None:
     """Write every collector's and team's report for a period, with index and manifest.
+
+    The archive is built beside DIR and renamed into place when complete. A
+    report that fails is listed (summary, index.md, index.csv) and the others
+    are written; the exit status is then 1.
 
     \b
     Example:
