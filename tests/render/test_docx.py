@@ -16,7 +16,7 @@ from docx.shared import Twips
 from reportgen.config import Config, config_from_dict
 from reportgen.errors import ReportgenError, TemplateError
 from reportgen.render.docx import DocxBuilder, render_docx
-from reportgen.render.docx_markdown import column_widths, display_width, header_width
+from reportgen.render.docx_tables import column_widths, display_width, header_width
 
 EXPECTED_HEADINGS = [
     ("Title", "张三 2024年12月工作总结"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -30,6 +29,7 @@ from markdown_it.token import Token
 from reportgen.errors import TemplateError
 from reportgen.render.docx_lists import LEVELS, ListNumbering, indent_twips, new_ordered_list
 from reportgen.render.docx_styles import RunFonts, StyleTable
+from reportgen.render.docx_tables import column_widths
 from reportgen.render.fonts import LanguageTag
 
 PAGE_BREAK = re.compile(r"^<!--\s*pagebreak\s*-->$", re.IGNORECASE)
@@ -41,8 +41,6 @@ _ALIGNMENTS = {"text-align:right": "right", "text-align:center": "center"}
 EMU_PER_TWIP = 635
 WIDE_TABLE_COLUMNS = 7
 SMALL_HALF_POINTS = 18
-_MIN_COLUMN_UNITS = 6
-_CELL_PADDING_UNITS = 2
 
 
 @functools.cache
@@ -421,36 +419,3 @@ class MarkdownWriter:
         inline.docPr.set("descr", _NOT_XML.sub("", token.content))
         drawing = etree.tostring(inline, encoding="unicode")
         return f"<w:r>{rpr}<w:drawing>{drawing}</w:drawing></w:r>"
-
-
-def column_widths(rows: list[tuple[bool, list[str]]], columns: int, total_twips: int) -> list[int]:
-    """Share the text width among columns by the widest text of each, in twips.
-
-    Equal columns wrap long figures (1,324,494.36) in a narrow column beside a
-    wide, nearly empty one; widths in proportion to content keep figures on
-    one line wherever the page allows. A header may take two lines (but never
-    breaks a word), so it asks for half its width. Every column keeps a
-    minimum share. ``rows`` holds (is a header row, cell texts).
-    """
-    widest = [_MIN_COLUMN_UNITS] * columns
-    for is_header, texts in rows:
-        for index, text in enumerate(texts):
-            needed = header_width(text) if is_header else display_width(text)
-            widest[index] = max(widest[index], needed + _CELL_PADDING_UNITS)
-    total_units = sum(widest)
-    widths = [total_twips * units // total_units for units in widest]
-    widths[-1] += total_twips - sum(widths)  # rounding: the columns fill the width exactly
-    return widths
-
-
-def header_width(text: str) -> int:
-    """Half-ems a header needs on two lines: half its width, or its longest word."""
-    # Chinese breaks between any two characters; Latin only at spaces.
-    words = re.findall(r"[^\s\u2e80-\u9fff\uff00-\uffef]+", text)
-    longest_word = max((display_width(word) for word in words), default=0)
-    return max(longest_word, -(-display_width(text) // 2))
-
-
-def display_width(text: str) -> int:
-    """Width in half-em units: a Chinese character is two, a Latin letter or digit one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
