@@ -316,8 +316,17 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
 
 @cli.command()
 @click.argument("source", type=SOURCE)
-@click.option("--period", "-p", required=True, metavar="P")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--period", "-p", required=True, metavar="P", help="The period, e.g. 2024 for the year."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The archive folder to create.",
+)
 @click.option(
     "--jobs",
     "-j",
