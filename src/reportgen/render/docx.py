@@ -69,9 +69,7 @@ class DocxBuilder:
         self._own_header = has_own_header(document)
         self._own_footer = has_own_footer(document)
         self._max_image_width = _text_width(document)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        self._base = buffer.getvalue()
+        self._base = document_bytes(document)
 
     def build(self, markdown: str, images: dict[str, bytes], properties: DocProperties) -> bytes:
         """The .docx of one report; the same arguments always give the same bytes."""
