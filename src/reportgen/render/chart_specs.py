@@ -6,7 +6,7 @@ empty or all-zero chart for a table the source does not have.
 
 from __future__ import annotations
 
-from reportgen.narrative.formatting import is_known
+from reportgen.narrative.formatting import Formatter, is_known
 from reportgen.narrative.wording import label, short_month
 from reportgen.render.charts import ChartSpec
 from reportgen.render.model import ReportModel
@@ -18,6 +18,9 @@ def chart_specs(model: ReportModel, language: str) -> dict[str, ChartSpec]:
     m, lang = model.metrics, language
     specs: dict[str, ChartSpec] = {}
     recovered = label("series.recovered", lang)
+    # The money axis names its unit: 回收金额（元） / Recovered (CNY).
+    unit = Formatter(lang, model.currency).currency_unit()
+    money_axis = f"{recovered}（{unit}）" if lang != "en" else f"{recovered} ({unit})"
 
     by_channel = m.get("recovered_by_channel")
     if by_channel and is_known(m.get("recovered_amount")):
@@ -28,6 +31,7 @@ def chart_specs(model: ReportModel, language: str) -> dict[str, ChartSpec]:
             title=label("chart.recovery_by_channel", lang),
             categories=tuple(label(f"channel.{ch}", lang) for ch, _ in ordered),
             series=((recovered, tuple(float(v) for _, v in ordered)),),
+            value_axis_label=money_axis,
         )
 
     by_bucket = m.get("recovered_by_bucket")
@@ -39,6 +43,7 @@ def chart_specs(model: ReportModel, language: str) -> dict[str, ChartSpec]:
             title=label("chart.recovery_by_bucket", lang),
             categories=tuple(bucket_name(b, lang) for b in buckets),
             series=((recovered, tuple(float(by_bucket.get(b) or 0) for b in buckets)),),
+            value_axis_label=money_axis,
         )
 
     opening, closing = m.get("opening_by_bucket"), m.get("closing_by_bucket")
@@ -57,6 +62,7 @@ def chart_specs(model: ReportModel, language: str) -> dict[str, ChartSpec]:
                 )
                 for which, book in (("opening", opening), ("closing", closing))
             ),
+            value_axis_label=money_axis.replace(recovered, _balance_word(lang)),
         )
 
     if model.months:
@@ -75,7 +81,7 @@ def chart_specs(model: ReportModel, language: str) -> dict[str, ChartSpec]:
                 ),
                 value_format="money",
                 line_format="percent",
-                value_axis_label=recovered,
+                value_axis_label=money_axis,
                 line_axis_label=label("series.recovery_rate", lang),
             )
 
@@ -91,8 +97,13 @@ def chart_specs(model: ReportModel, language: str) -> dict[str, ChartSpec]:
                     tuple(_known(r.figures.get("recovered_amount")) for r in model.members),
                 ),
             ),
+            value_axis_label=money_axis,
         )
     return specs
+
+
+def _balance_word(language: str) -> str:
+    return {"zh-CN": "余额", "zh-TW": "餘額", "en": "Balance"}[language]
 
 
 def _known(value: object) -> float | None:
