@@ -80,3 +80,46 @@ def test_models_are_plain_picklable_data(dataset, config):
     assert [m.kind for m in models] == ["collector", "team", "team"]
     assert pickle.loads(pickle.dumps(models)) == models
     assert [r.id for r in models[2].members] == ["C001", "C002", "C003"]
+
+
+def test_chart_specs_carry_the_metrics_in_the_report_language(dataset, config):
+    from reportgen.render.chart_specs import chart_specs
+
+    engine = MetricsEngine(dataset, config)
+    (model,) = build_report_models(engine, parse_period("2024-09"), [Scope.team("T01")], config)
+    specs = chart_specs(model, "zh-TW")
+    assert list(specs) == [
+        "recovery_by_channel",
+        "recovery_by_bucket",
+        "book_by_bucket",
+        "members",
+    ]
+    channel = specs["recovery_by_channel"]
+    assert channel.categories == ("簡訊", "電話", "外訪")
+    assert channel.series == (("回收金額", (1234.56, 1000.0, 300.0)),)
+    assert channel.value_axis_label == "回收金額（元）"
+    assert specs["recovery_by_bucket"].categories[-1] == "其他（期初未逾期或不在冊）"
+    book = specs["book_by_bucket"]
+    assert book.series == (
+        ("期初", (1000.0, 2000.0, 0.0, 3000.0)),
+        ("期末", (150000.0, 0.0, 2000.0, 3000.0)),
+    )
+    assert specs["members"].categories == ("张三", "王五")
+
+
+def test_the_organisation_heads_the_report(dataset, config):
+    from dataclasses import replace
+
+    from reportgen.config import Organisation
+
+    named = replace(config, organisation=Organisation(name="某银行信用卡中心", currency="CNY"))
+    engine = MetricsEngine(dataset, named)
+    (model,) = build_report_models(
+        engine, parse_period("2024-09"), [Scope.collector("C001")], named
+    )
+    zh = Renderer(named, ReportOptions.build("zh-CN", "md")).render_markdown(
+        model, draw_charts=False
+    )
+    assert zh[0].splitlines()[2].startswith("**单位**：某银行信用卡中心　**团队**：一组")
+    en = Renderer(named, ReportOptions.build("en", "md")).render_markdown(model, draw_charts=False)
+    assert en[0].splitlines()[2].startswith("**Organisation:** 某银行信用卡中心 · **Team:** 一组")
