@@ -142,6 +142,12 @@ def test_first_period_says_there_is_no_comparison(dataset, config):
     _, md, _ = render(dataset, config, Scope.collector("C001"), "en", period="2024-08")
     assert "The data does not cover the previous period (July 2024)" in md
     assert "The data does not cover the same period last year (August 2023)" in md
+    # arrangements and complaints start in September: present, but not covering August
+    for table in ("arrangements", "complaints"):
+        assert (
+            f"The {table} table does not cover every month of this period, "
+            "so these figures cannot be shown."
+        ) in md
     assert_clean(md)
 
 
