@@ -194,7 +194,7 @@ def test_lagging_buckets_make_one_finding_naming_each():
     assert [b[0] for b in finding.buckets] == ["M1", "M2"]
     text = describe_finding(finding, Formatter("zh-CN"))
     assert text.problem == (
-        "M1和M2 段回收率不及去年同期：M1 段本期 30.0%，去年同期 35.0%，下降 5.0 个百分点；"
+        "M1 和 M2 段回收率不及去年同期：M1 段本期 30.0%，去年同期 35.0%，下降 5.0 个百分点；"
         "M2 段本期 15.0%，去年同期 25.0%，下降 10.0 个百分点。"
     )
     assert text.plan == "下期回收率恢复到去年同期的水平：M1 段 35.0%，M2 段 25.0%。"

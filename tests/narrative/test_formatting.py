@@ -51,7 +51,7 @@ def test_points_say_the_direction_in_each_language():
 
 def test_growth_of_amounts_in_percent():
     assert CN.growth(125, 100) == "增长 25.0%"
-    assert TW.growth(125, 100) == "成長 25.0%"
+    assert TW.growth(125, 100) == "增加 25.0%"
     assert EN.growth(75, 100) == "down 25.0%"
     assert EN.growth(100, 100) == "unchanged"
     assert CN.growth(5, 0) == "由零增至此数"

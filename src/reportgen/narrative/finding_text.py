@@ -275,7 +275,7 @@ def _names(labels: list[str], language: str) -> str:
         return labels[0]
     if language == "en":
         return ", ".join(labels[:-1]) + " and " + labels[-1]
-    return "、".join(labels[:-1]) + ("和" if language == "zh-CN" else "和") + labels[-1]
+    return "、".join(labels[:-1]) + " 和 " + labels[-1]
 
 
 def describe_target(target: Target, fmt: Formatter) -> str:

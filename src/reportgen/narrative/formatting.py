@@ -165,7 +165,8 @@ class Formatter:
         figure = self.pct(size)
         if self.language == "en":
             return f"{'up' if ratio > 0 else 'down'} {figure}"
-        verb = {"zh-CN": ("增长", "下降"), "zh-TW": ("成長", "下降")}[self.language]
+        # 增加 in zh-TW: 成長 carries praise, wrong for a rising count of overdue accounts.
+        verb = {"zh-CN": ("增长", "下降"), "zh-TW": ("增加", "下降")}[self.language]
         return f"{verb[0] if ratio > 0 else verb[1]} {figure}"
 
 
