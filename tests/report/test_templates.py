@@ -160,3 +160,20 @@ def test_traditional_templates_use_taiwan_wording():
         assert mainland not in text
     for taiwan in ("帳戶", "管道", "資料"):
         assert taiwan in text
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [("{{ 1 / 0 }}", "ZeroDivisionError"), ('{{ m.recovered_amount|number("two") }}', "TypeError")],
+)
+def test_a_failing_expression_names_template_and_line(model, config, tmp_path, body, error):
+    path = write(tmp_path, "en", "collector.md.j2", f"# title\n\n\n{body}\n")
+    with pytest.raises(TemplateError) as caught:
+        render(model, config, tmp_path, "en")
+    assert str(caught.value).startswith(f"{path}, line 4: {error}")
+
+
+def test_a_missing_template_is_named(model, config, tmp_path):
+    write(tmp_path, "en", "collector.md.j2", '{% extends "no-such-base.md.j2" %}')
+    with pytest.raises(TemplateError, match="template 'no-such-base.md.j2' not found"):
+        render(model, config, tmp_path, "en")
