@@ -15,7 +15,9 @@ process of its own, so its peak memory is its own:
   paragraphs, bullet lists, tables (row and column loops) and pictures,
   filled with the same blocks (plain text: docxtpl gets no inline emphasis);
 * ``pandoc``: pypandoc converting the same Markdown (gfm) to .docx, one pandoc
-  process per document, as a program shelling out to pandoc would.
+  process per document, as a program shelling out to pandoc would;
+* ``charts``: not a writer, for scale: drawing the report's charts again
+  (``.docx size`` is then the PNGs' total).
 
 Prints the per-document time (median and best), the peak resident memory of
 the measuring Python process (and of one pandoc process, through GNU time), and a
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import resource
 import statistics
 import subprocess
@@ -36,7 +39,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-METHODS = ("builder", "builder-cold", "docxtpl", "pandoc")
+METHODS = ("builder", "builder-cold", "docxtpl", "pandoc", "charts")
 
 
 def prepare_input(work: Path) -> None:
@@ -57,6 +60,10 @@ def prepare_input(work: Path) -> None:
     renderer = Renderer(config, ReportOptions.build(language="zh-CN", formats="md"))
     markdown, images = renderer.render_markdown(model)
     (work / "report.md").write_text(markdown, encoding="utf-8")
+    from reportgen.render.chart_specs import chart_specs
+
+    specs = list(chart_specs(model, "zh-CN").values())
+    (work / "charts.pickle").write_bytes(pickle.dumps(specs))
     for name, png in images.items():
         (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_bytes(png)
@@ -103,6 +110,15 @@ def method_builder_cold(work: Path):
     markdown, images = _load(work)
     properties = _properties()
     return lambda: render_docx(markdown, images, properties, Config())
+
+
+def method_charts(work: Path):
+    """Not a Word writer: the report's charts, drawn again, for scale beside the writers."""
+    from reportgen.render.charts import render_chart
+
+    specs = pickle.loads((work / "charts.pickle").read_bytes())
+    render_chart(specs[0], "zh-CN")  # font registration and matplotlib's caches: once
+    return lambda: b"".join(render_chart(spec, "zh-CN") for spec in specs)
 
 
 def method_pandoc(work: Path):
@@ -235,6 +251,7 @@ def run_one(method: str, work: Path, repeat: int) -> dict:
         "builder-cold": method_builder_cold,
         "docxtpl": method_docxtpl,
         "pandoc": method_pandoc,
+        "charts": method_charts,
     }[method]
     started = time.perf_counter()
     write = factory(work)
