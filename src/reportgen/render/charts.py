@@ -54,6 +54,7 @@ _BAR_COLOURS = ("#2F5597", "#ED7D31", "#70AD47", "#7F7F7F", "#FFC000", "#5B9BD5"
 _LINE_COLOUR = "#C00000"
 _MAX_LABELLED_BARS = 24  # above this, value labels on bars would overlap
 _SLANT_DEGREES = 35
+_PNG_COMPRESS_LEVEL = 3  # as small as 6 for flat charts, a third faster
 _TEXT_POINTS = 9
 _TITLE_POINTS = 11
 _PAD_INCHES = 0.08
@@ -90,6 +91,7 @@ def render_chart(spec: ChartSpec, language: str) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from PIL import Image
 
     _check(spec)
     family = register_chart_font()
@@ -110,7 +112,7 @@ def render_chart(spec: ChartSpec, language: str) -> bytes:
         # A bare Figure (no pyplot): nothing global to leak or lock when a
         # process draws hundreds of charts.
         figure = Figure(figsize=FIGURE_SIZE_INCHES, dpi=DPI)
-        FigureCanvasAgg(figure)
+        canvas = FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         right = None
         if spec.kind == "bar_line":
@@ -120,8 +122,14 @@ def render_chart(spec: ChartSpec, language: str) -> bytes:
         axes.set_title(spec.title)
         rotated = _label_categories(axes, spec.categories)
         _fit_margins(figure, axes, right, spec, language, rotated=rotated)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba())
+    # Opaque RGB (the background is white) and PIL's own PNG writer: smaller and
+    # faster than savefig's RGBA, and no Software or time chunk, only the dpi.
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels[:, :, :3])).save(
+        buffer, format="png", dpi=(DPI, DPI), compress_level=_PNG_COMPRESS_LEVEL
+    )
     return buffer.getvalue()
 
 
