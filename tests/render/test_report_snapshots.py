@@ -96,6 +96,7 @@ def test_kind_sections_and_no_unfilled_text(models, rendered, name, language):
     text = rendered[name, language]
     assert re.findall(r"^## (.+)$", text, flags=re.M) == HEADINGS[language]
     assert not re.search(r"\b(nan|NaN|None|inf|xxx|XXX)\b", text)
+    assert not re.search(r"的的|，，|。。|；；|、、|, ,|\.\.(?![.\d])|\(\)|（）", text)
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("#"):
