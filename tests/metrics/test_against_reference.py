@@ -13,7 +13,7 @@ import pytest
 from metrics_builders import make_dataset
 from test_scopes_from_rows import ROSTER, random_rows
 
-from reportgen.config import Config
+from reportgen.config import Compliance, Config
 from reportgen.metrics import MetricsEngine
 from reportgen.scope import Scope
 
@@ -162,3 +162,52 @@ def test_engine_agrees_with_the_literal_reference(seed):
     everyone = reference(ds, SCOPES[Scope.everyone()])
     assert everyone["excess_attempt_days"] > 0 and everyone["excess_connected_days"] > 0
     assert everyone["lost_contact_accounts"] > 0 and everyone["promises_kept"] > 0
+
+
+def reference_us(ds, members: set[str]) -> dict:
+    """Profile us, literally: 7-day windows and calls in the 6 days after a conversation."""
+    contacts = ds.contacts
+    day = contacts.contacted_at.dt.date
+    calls = contacts[
+        (day >= START)
+        & (day <= END)
+        & contacts.collector_id.isin(members)
+        & (contacts.channel == "call")
+    ]
+    call_days: dict[str, list[date]] = {}
+    conversation_days: dict[str, set[date]] = {}
+    for row in calls.itertuples():
+        call_days.setdefault(row.account_id, []).append(row.contacted_at.date())
+        if row.outcome in RIGHT_PARTY:
+            conversation_days.setdefault(row.account_id, set()).add(row.contacted_at.date())
+    attempts = connected = 0
+    for account, days in call_days.items():
+        for when in sorted(set(days)):
+            window = [d for d in days if when - timedelta(days=6) <= d <= when]
+            attempts += len(window) > 7
+            talked = conversation_days.get(account, set())
+            connected += any(when - timedelta(days=k) in talked for k in range(1, 7))
+    timed = contacts[(day >= START) & (day <= END) & contacts.collector_id.isin(members)]
+    timed = timed[timed.channel.isin(["call", "sms", "visit", "im"])]
+    hours = timed.contacted_at.dt.hour
+    return {
+        "after_hours_contacts": int(((hours < 8) | (hours >= 21)).sum()),
+        "excess_attempt_days": attempts,
+        "excess_connected_days": connected,
+    }
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_us_profile_agrees_with_the_literal_reference(seed):
+    accounts, contacts, payments, _arrangements, _complaints = random_rows(
+        seed, {c: c for c in ("C1", "C2", "C3")}
+    )
+    ds = make_dataset(accounts, collectors=ROSTER, contacts=contacts + crowded_calls(seed))
+    config = Config(compliance=Compliance(profile="us"))
+    metrics = MetricsEngine(ds, config).period_metrics("2024-09")
+    for scope, members in SCOPES.items():
+        expected = reference_us(ds, members)
+        got = metrics.for_scope(scope)
+        assert {key: got[key] for key in expected} == expected, scope
+    everyone = reference_us(ds, SCOPES[Scope.everyone()])
+    assert everyone["excess_attempt_days"] > 0 and everyone["excess_connected_days"] > 0
