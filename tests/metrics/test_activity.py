@@ -22,6 +22,7 @@ import pytest
 from metrics_builders import ALL, BOOK, C1, C2, C3, T1, make_dataset, metrics_of
 
 from reportgen.config import Config
+from reportgen.errors import DataError
 from reportgen.metrics import MetricsEngine
 from reportgen.metrics.keys import ACTIVITY_KEYS, COMPLIANCE_KEYS, PROMISE_KEYS
 
@@ -139,3 +140,12 @@ def test_contacts_not_covering_the_period_are_null():
     contacts = [("2024-10-02 10:00:00", "A1", "C1", "call", "no_answer")]
     m = metrics_of(make_dataset(BOOK, contacts=contacts), "2024-09", C1)
     assert all(m[key] is None for key in ACTIVITY_KEYS)
+
+
+def test_a_blank_channel_is_a_data_error_not_a_miscount():
+    contacts = [
+        ("2024-09-02 10:00:00", "A1", "C1", "call", "no_answer"),
+        ("2024-09-02 11:00:00", "A1", "C1", None, "no_answer"),
+    ]
+    with pytest.raises(DataError, match=r"contacts, row 3, column channel: found a blank"):
+        MetricsEngine(make_dataset(BOOK, contacts=contacts), Config())

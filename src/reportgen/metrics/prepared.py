@@ -43,9 +43,18 @@ def day_number(value) -> int:
 DAY_OFFSET = day_number("0001-01-01")
 
 
-def _encode(values: pd.Series, known_order: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Text column → (codes, labels) with labels in ``known_order`` then alphabetical."""
+def _encode(
+    table: str, values: pd.Series, known_order: tuple[str, ...]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Text column → (codes, labels) with labels in ``known_order`` then alphabetical.
+
+    A blank would otherwise be counted under a neighbouring code, so it is a data
+    error naming the first such row (the loader normally rejects it first).
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0]) + 2
+        raise DataError([Problem(table, row, str(values.name), "a blank", "a value")])
     found = [str(u) for u in uniques]
     labels = tuple([c for c in known_order if c in found] + sorted(set(found) - set(known_order)))
     position = {label: i for i, label in enumerate(labels)}
@@ -340,8 +349,8 @@ class PreparedData:
             coder.collector_codes("contacts", contacts["collector_id"]),
         )
         tod = base.pop("_tod")
-        channel, channel_labels = _encode(contacts["channel"], CONTACT_CHANNELS)
-        outcome, outcome_labels = _encode(contacts["outcome"], ())
+        channel, channel_labels = _encode("contacts", contacts["channel"], CONTACT_CHANNELS)
+        outcome, outcome_labels = _encode("contacts", contacts["outcome"], ())
         is_call = _flag(channel, channel_labels, ("call",))
         duration = promise_amount = amount_given = promise_day = date_given = None
         if "duration_s" in contacts.columns:
@@ -385,7 +394,7 @@ class PreparedData:
             if "channel" in payments.columns
             else pd.Series(["other"] * len(payments), dtype="str")
         )
-        channel, labels = _encode(channel_column, PAYMENT_CHANNELS)
+        channel, labels = _encode("payments", channel_column, PAYMENT_CHANNELS)
         return Payments(
             **base,
             account=coder.account_codes("payments"),
@@ -401,7 +410,7 @@ class PreparedData:
             coder.collector_codes("arrangements", arrangements["collector_id"]),
         )
         base.pop("_tod")
-        kind, labels = _encode(arrangements["kind"], ARRANGEMENT_KINDS)
+        kind, labels = _encode("arrangements", arrangements["kind"], ARRANGEMENT_KINDS)
         return Arrangements(
             **base,
             amount=arrangements["amount"].to_numpy(dtype=np.int64, na_value=0),
