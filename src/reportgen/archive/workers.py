@@ -68,8 +68,7 @@ class RenderWorker:
 
         self.root = Path(root)
         self.renderers = {
-            language: Renderer(config, options)
-            for language, options in report_options.items()
+            language: Renderer(config, options) for language, options in report_options.items()
         }
 
     def render_chunk(self, jobs: list[ReportJob]) -> list[ReportOutcome]:
