@@ -75,6 +75,11 @@ def test_verify_without_a_readable_manifest_is_a_clear_error(archive, tmp_path):
     result = CliRunner().invoke(cli_module.cli, ["verify", str(archive)])
     assert result.exit_code == 1 and "not a reportgen manifest" in result.output
 
+    outside = '{"files": [{"path": "../secret.txt", "size": 1, "sha256": "00"}]}'
+    (archive / "manifest.json").write_text(outside, encoding="utf-8")
+    result = CliRunner().invoke(cli_module.cli, ["verify", str(archive)])
+    assert result.exit_code == 1 and "lists a path outside the archive" in result.output
+
     empty = tmp_path / "empty"
     empty.mkdir()
     result = CliRunner().invoke(cli_module.cli, ["verify", str(empty)])

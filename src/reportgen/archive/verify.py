@@ -72,6 +72,11 @@ def _read_manifest(folder: Path) -> list[dict]:
         raise ReportgenError(
             f"{path}: not a reportgen manifest (expected a 'files' list of path, size, sha256)"
         )
+    for entry in files:
+        parts = entry["path"].split("/")
+        if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
+            # a tampered manifest must not make verify read files outside the archive
+            raise ReportgenError(f"{path}: lists a path outside the archive: {entry['path']!r}")
     return files
 
 
