@@ -51,7 +51,7 @@ from reportgen.archive.manifest import (
 )
 from reportgen.archive.notes_folder import load_notes_folder, notes_files
 from reportgen.archive.options import ArchiveOptions
-from reportgen.archive.progress import progress_bar
+from reportgen.archive.progress import progress_bar, status
 from reportgen.archive.runner import render_all
 from reportgen.archive.workers import (
     FileRecord,
@@ -235,7 +235,8 @@ def build_archive(
     period_obj = parse_period(period) if isinstance(period, str) else period
 
     engine = MetricsEngine(dataset, config)
-    period_metrics = engine.period_metrics(period_obj)  # a period not covered fails here
+    with status(f"computing the metrics of {period_obj.label}"):
+        period_metrics = engine.period_metrics(period_obj)  # a period not covered fails here
     scopes = archive_scopes(dataset)
     check_distinct_folders(scopes)
     who = _who(dataset)
@@ -255,7 +256,8 @@ def build_archive(
         )
         for language in options.languages
     }
-    models, model_errors = _build_models(engine, period_obj, scopes, config)
+    with status("building the report models"):
+        models, model_errors = _build_models(engine, period_obj, scopes, config)
     jobs, failed_early = _plan_reports(scopes, models, model_errors, options.languages, notes)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
