@@ -45,6 +45,31 @@ def _skip_option(func):
     )(func)
 
 
+def _period_option(func):
+    return click.option(
+        "--period",
+        "-p",
+        required=True,
+        metavar="P",
+        help="2024-09, 2024-Q3, 2024-H2, 2024 or 2024-03..2024-08.",
+    )(func)
+
+
+def _template_options(func):
+    """--templates and --reference-docx: how reports look, shared by report and archive."""
+    func = click.option(
+        "--reference-docx",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Word file whose styles, page setup, header and footer are used.",
+    )(func)
+    return click.option(
+        "--templates",
+        "templates_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Folder of templates searched before the built-in ones.",
+    )(func)
+
+
 def _scope_options(func):
     func = click.option("--all", "all_collectors", is_flag=True, help="All collectors.")(func)
     func = click.option("--team", "team_id", metavar="ID", help="One team.")(func)
@@ -165,13 +190,7 @@ def sample_data(
 
 @cli.command()
 @click.argument("source", type=SOURCE)
-@click.option(
-    "--period",
-    "-p",
-    required=True,
-    metavar="P",
-    help="2024-09, 2024-Q3, 2024-H2, 2024 or 2024-03..2024-08.",
-)
+@_period_option
 @_scope_options
 @click.option(
     "--format",
@@ -211,13 +230,7 @@ def metrics(
 
 @cli.command()
 @click.argument("source", type=SOURCE)
-@click.option(
-    "--period",
-    "-p",
-    required=True,
-    metavar="P",
-    help="2024-09, 2024-Q3, 2024-H2, 2024 or 2024-03..2024-08.",
-)
+@_period_option
 @_scope_options
 @click.option("--lang", default=None, type=LANGS, help="Report language [default: zh-CN].")
 @click.option(
@@ -229,17 +242,7 @@ def metrics(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML notes: paragraphs per section.",
 )
-@click.option(
-    "--templates",
-    "templates_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of templates searched before the built-in ones.",
-)
-@click.option(
-    "--reference-docx",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Word file whose styles, page setup, header and footer are used.",
-)
+@_template_options
 @click.option(
     "--out",
     "out_dir",
@@ -316,9 +319,7 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
 
 @cli.command()
 @click.argument("source", type=SOURCE)
-@click.option(
-    "--period", "-p", required=True, metavar="P", help="The period, e.g. 2024 for the year."
-)
+@_period_option
 @click.option(
     "--out",
     "out_dir",
@@ -342,17 +343,7 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of notes: C001.yaml, team-T01.yaml, all.yaml (see docs/archive.md).",
 )
-@click.option(
-    "--templates",
-    "templates_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of templates searched before the built-in ones.",
-)
-@click.option(
-    "--reference-docx",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Word file whose styles, page setup, header and footer are used.",
-)
+@_template_options
 @click.option("--force", is_flag=True, help="Replace an existing archive folder.")
 @_skip_option
 @_config_option
