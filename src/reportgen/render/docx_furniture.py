@@ -15,7 +15,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 
-from reportgen.render.docx_styles import insert_before
+from reportgen.render.docx_styles import insert_before, settings_successors
 
 _CONTENTS_TITLE = {"zh-CN": "目录", "zh-TW": "目錄", "en": "Contents"}
 _CONTENTS_PLACEHOLDER = {
@@ -24,30 +24,6 @@ _CONTENTS_PLACEHOLDER = {
     "en": "Word fills in the table of contents when the document opens; "
     "if it is empty, right-click here and choose Update Field.",
 }
-# Children of w:settings after w:updateFields, for inserting it in schema order.
-_AFTER_UPDATE_FIELDS = (
-    "w:hdrShapeDefaults",
-    "w:footnotePr",
-    "w:endnotePr",
-    "w:compat",
-    "w:docVars",
-    "w:rsids",
-    "m:mathPr",
-    "w:attachedSchema",
-    "w:themeFontLang",
-    "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats",
-    "w:doNotAutoCompressPictures",
-    "w:forceUpgrade",
-    "w:captions",
-    "w:readModeInkLockDown",
-    "w:smartTagType",
-    "sl:schemaLibrary",
-    "w:shapeDefaults",
-    "w:doNotEmbedSmartTags",
-    "w:decimalSymbol",
-    "w:listSeparator",
-)
 
 
 def set_a4_page(document: DocumentObject) -> None:
@@ -135,7 +111,7 @@ def ask_to_update_fields(document: DocumentObject) -> None:
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is None:
         element = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
-        insert_before(settings, element, _AFTER_UPDATE_FIELDS)
+        insert_before(settings, element, settings_successors("w:updateFields"))
 
 
 def set_core_properties(

@@ -285,8 +285,19 @@ def _write_lang(rpr: BaseOxmlElement, tag: LanguageTag) -> None:
     lang.set(qn("w:eastAsia"), tag.east_asian)
 
 
-# Children of w:settings after w:themeFontLang, for inserting it in schema order.
-_AFTER_THEME_FONT_LANG = (
+# The children of w:settings from w:updateFields on, in the order the schema demands: an
+# element is inserted before the first of its successors that is present.
+SETTINGS_ORDER = (
+    "w:updateFields",
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
     "w:clrSchemeMapping",
     "w:doNotIncludeSubdocsInStats",
     "w:doNotAutoCompressPictures",
@@ -302,13 +313,18 @@ _AFTER_THEME_FONT_LANG = (
 )
 
 
+def settings_successors(tag: str) -> tuple[str, ...]:
+    """The w:settings children that must come after ``tag``."""
+    return SETTINGS_ORDER[SETTINGS_ORDER.index(tag) + 1 :]
+
+
 def _set_theme_font_language(document: DocumentObject, tag: LanguageTag) -> None:
     """Theme fonts follow w:themeFontLang; python-docx's template says Japanese."""
     settings = document.settings.element
     element = settings.find(qn("w:themeFontLang"))
     if element is None:
         element = parse_xml(f"<w:themeFontLang {nsdecls('w')}/>")
-        insert_before(settings, element, _AFTER_THEME_FONT_LANG)
+        insert_before(settings, element, settings_successors("w:themeFontLang"))
     element.set(qn("w:val"), tag.latin)
     element.set(qn("w:eastAsia"), tag.east_asian)
 
