@@ -71,3 +71,16 @@ def test_unknown_figures_are_named_as_such(unknown):
         for render in (fmt.money, fmt.pct, fmt.count, fmt.points, fmt.wan):
             assert render(unknown) == word
         assert fmt.growth(unknown, 1) == word
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "down 0.1 percentage points"), ("zh-CN", "下降 0.1 个百分点")],
+)
+def test_points_between_agrees_with_the_printed_figures(language: str, expected: str) -> None:
+    # 0.99266 prints as 99.3% and 0.99224 as 99.2%: the raw change (0.04 points) would
+    # round to "unchanged" beside two different figures.
+    fmt = Formatter(language)
+    assert fmt.pct(0.99266) != fmt.pct(0.99224)
+    assert fmt.points_between(0.99224, 0.99266) == expected
+    assert fmt.points_between(0.5, None) == fmt.not_available

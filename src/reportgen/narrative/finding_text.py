@@ -73,7 +73,7 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
     elif f.code in ("connect_rate_falling", "rpc_rate_falling"):
         zh_name = "接通率" if f.metric == "connect_rate" else "本人接触率"
         en_name = "connect rate" if f.metric == "connect_rate" else "right-party contact rate"
-        change = fmt.points(f.value - f.reference)
+        change = fmt.points_between(f.value, f.reference)
         zh = (
             f"{zh_name}下滑：由上期的 {pct(f.reference)} 降至本期的 {pct(f.value)}，{change}。",
             "复盘本期拨打记录，找出接通下降的时段与客户群，相应调整拨打策略。",
@@ -124,11 +124,11 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
     elif f.code == "bucket_lags_last_year":
         names = _names([b for b, *_ in f.buckets], lang)
         zh_each = "；".join(
-            f"{b} 段本期 {pct(rate)}，去年同期 {pct(ref)}，{fmt.points(rate - ref)}"
+            f"{b} 段本期 {pct(rate)}，去年同期 {pct(ref)}，{fmt.points_between(rate, ref)}"
             for b, rate, ref, _ in f.buckets
         )
         en_each = "; ".join(
-            f"{b} {pct(rate)} against {pct(ref)}, {fmt.points(rate - ref)}"
+            f"{b} {pct(rate)} against {pct(ref)}, {fmt.points_between(rate, ref)}"
             for b, rate, ref, _ in f.buckets
         )
         zh_goal = "，".join(f"{b} 段 {pct(goal)}" for b, _, _, goal in f.buckets)
@@ -233,11 +233,11 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
         else:
             zh_problem = (
                 f"迁徙恶化率上升：由上期的 {pct(f.reference)} 升至本期的 {pct(f.value)}，"
-                f"{fmt.points(f.value - f.reference)}。"
+                f"{fmt.points_between(f.value, f.reference)}。"
             )
             en_problem = (
                 f"The roll-forward rate rose from {pct(f.reference)} in the previous period to "
-                f"{pct(f.value)}, {fmt.points(f.value - f.reference)}."
+                f"{pct(f.value)}, {fmt.points_between(f.value, f.reference)}."
             )
         zh = (
             zh_problem,

@@ -146,6 +146,17 @@ class Formatter:
         unit = "个百分点" if self.language == "zh-CN" else "個百分點"
         return f"{verb} {figure} {unit}"
 
+    def points_between(self, current: float | None, previous: float | None) -> str:
+        """The change from ``previous`` to ``current`` in percentage points, as printed.
+
+        Each ratio is rounded to the one decimal of a percentage the report shows
+        before subtracting, so the words agree with the two figures beside them:
+        99.3% → 99.2% reads "down 0.1 points", never "unchanged".
+        """
+        if not (is_known(current) and is_known(previous)):
+            return self.not_available
+        return self.points(_round(current, 3) - _round(previous, 3))
+
     def growth(self, current: float | None, previous: float | None) -> str:
         """A change of an amount or count in percent: 增长 12.3% / up 12.3%."""
         if not (is_known(current) and is_known(previous)):

@@ -166,7 +166,7 @@ def _comparer(model: ReportModel, fmt: Formatter) -> Callable[..., str]:
                 lang,
             )
         shown = {"amount": fmt.money, "rate": fmt.pct, "count": fmt.count}[style]
-        change = fmt.points(now - before) if style == "rate" else fmt.growth(now, before)
+        change = fmt.points_between(now, before) if style == "rate" else fmt.growth(now, before)
         if change in ("持平", "unchanged"):
             return localise(
                 f"与{zh_basis}持平（同为 {shown(before)}）",

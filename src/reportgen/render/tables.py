@@ -253,7 +253,7 @@ def year_against_last(model: ReportModel, fmt: Formatter) -> str | None:
         now, before = m.get(key), last.get(key)
         if style == "rate":
             cells = [fmt.pct(now), fmt.pct(before)]
-            change = fmt.points(now - before) if is_known(now) and is_known(before) else "—"
+            change = fmt.points_between(now, before) if is_known(now) and is_known(before) else "—"
         else:
             shown = fmt.money if style == "amount" else fmt.count
             cells = [shown(now), shown(before)]
