@@ -328,7 +328,9 @@ class PreparedData:
         month = month[order]
         dpd = accounts["dpd"].to_numpy(dtype=np.int64)[order]
         present, starts = np.unique(month, return_index=True)
-        ends = np.append(starts[1:], len(month))
+        # Each month's rows end where the next month's start; no month (an accounts
+        # table with no rows) has no ends either.
+        ends = np.append(starts[1:], len(month))[: len(starts)]
         rows = {
             int(m): slice(int(s), int(e)) for m, s, e in zip(present, starts, ends, strict=True)
         }
