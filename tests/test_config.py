@@ -52,6 +52,7 @@ def test_nested_profile_limits_and_fonts() -> None:
     ("raw", "message"),
     [
         ({"organsation": {}}, "unknown section [organsation]"),
+        ({"name": "示例银行"}, "unknown setting 'name' at the top of the file"),
         ({"promises": {"grace": 2}}, "unknown setting 'grace'"),
         ({"promises": {"grace_days": "3"}}, "expected a whole number"),
         ({"buckets": {"lower_bounds": [1, 31], "labels": ["M1"]}}, "as many labels"),

@@ -181,6 +181,13 @@ def config_from_dict(raw: dict[str, Any], *, origin: str = "configuration") -> C
             values[key] = _compliance_from_dict(value, origin)
         elif key in {f.name for f in fields(Config)} and key != "source":
             values[key] = _merge(getattr(config, key), value, f"{origin}: [{key}]")
+        elif not isinstance(value, dict):
+            # A bare key at the top of the file: say where settings live instead of
+            # calling it an unknown section.
+            raise ConfigError(
+                f"{origin}: unknown setting '{key}' at the top of the file; settings belong "
+                "in sections such as [organisation] (see docs/configuration.md)"
+            )
         else:
             raise ConfigError(f"{origin}: unknown section [{key}]")
     config = replace(config, **values)
