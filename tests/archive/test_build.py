@@ -305,3 +305,13 @@ def test_a_blank_name_is_blank_in_the_index_not_nan(tiny, tmp_path):
     assert (c001["id"], c001["name"]) == ("C001", "")
     assert (c003["team_id"], c003["team_name"]) == ("T02", "T02")  # team_name falls back to id
     assert "nan" not in (out / "index.md").read_text(encoding="utf-8")
+
+
+def test_folders_left_by_a_killed_run_are_named_not_deleted(tiny, tmp_path):
+    # SIGKILL gives a run no chance to clean up; the next run points at what it left.
+    left = tmp_path / "archive.tmp-k1ll3d"
+    left.mkdir()
+    result = _run(tiny, tmp_path / "archive")
+    assert result.leftovers == [left]
+    assert "killed (safe to delete)" in result.summary() and str(left) in result.summary()
+    assert left.is_dir()

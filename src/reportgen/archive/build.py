@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,8 @@ class ArchiveResult:
     written: list[Path] = field(default_factory=list)
     failures: list[ReportOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    # Staging or set-aside folders of earlier runs that were killed outright.
+    leftovers: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
         done = self.reports - len(self.failures)
@@ -88,6 +91,9 @@ class ArchiveResult:
             for outcome in self.failures:
                 who = " ".join(p for p in (outcome.scope.kind, outcome.scope.id or "") if p)
                 lines.append(f"  {who} ({outcome.language}): {outcome.error}")
+        if self.leftovers:
+            lines.append("left beside it by an earlier run that was killed (safe to delete):")
+            lines.extend(f"  {path}" for path in self.leftovers)
         return "\n".join(lines)
 
 
@@ -300,7 +306,22 @@ def build_archive(
         written=written,
         failures=[outcome for outcome in outcomes if not outcome.ok],
         seconds=time.perf_counter() - started,
+        leftovers=_leftovers(out_dir),
     )
+
+
+def _leftovers(out_dir: Path) -> list[Path]:
+    """Folders a run killed with SIGKILL could not clean up: named, never deleted.
+
+    They are only reported: another archive run into the same folder may be under
+    way right now, and its staging folder looks the same.
+    """
+    parent = out_dir.parent
+    found = [
+        *parent.glob(f"{glob_escape(out_dir.name)}.tmp-*"),
+        *parent.glob(f"{glob_escape(out_dir.name)}.old-*"),
+    ]
+    return sorted(path for path in found if path.is_dir())
 
 
 def _plan_reports(
