@@ -107,3 +107,47 @@ def test_errors_are_one_clear_message(source):
     assert result.exit_code == 1 and "collector 'C7'" in result.output
     result = run(source, "--period", "2024-09")
     assert result.exit_code == 2  # Click usage error: no scope given
+
+
+def test_csv_of_a_team_has_one_column_per_member(source):
+    result = run(source, "--period", "2024-09", "--team", "T1", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    # Members in the JSON's order: recovered_amount, largest first (C1 150.30, C2 none).
+    assert rows[0] == ["metric", "value", "previous", "year_ago", "C1", "C2"]
+    assert all(len(row) == 6 for row in rows)
+    names = [row[0] for row in rows[1:]]
+    assert len(names) == len(set(names))  # still one row per metric
+    by_name = {row[0]: row[1:] for row in rows[1:]}
+    assert by_name["recovered_amount"] == ["150.3", "10.0", "", "150.3", "0.0"]
+    assert by_name["opening_accounts"] == ["2", "2", "", "1", "1"]
+    assert by_name["opening_by_bucket.M2.balance"] == ["200.2", "200.2", "", "0.0", "200.2"]
+    assert by_name["after_hours_contacts"] == ["1", "0", "", "0", "1"]
+    document = json.loads(
+        run(source, "--period", "2024-09", "--team", "T1", "--format", "json").output
+    )
+    for column, member in enumerate(document["members"], start=4):
+        for key in ("recovered_amount", "contacts", "recovery_rate", "cure_rate"):
+            value = member["metrics"][key]
+            assert by_name[key][column - 1] == ("" if value is None else json.dumps(value))
+    assert (
+        result.output
+        == run(source, "--period", "2024-09", "--team", "T1", "--format", "csv").output
+    )
+
+
+def test_csv_of_all_collectors_has_member_columns_but_a_collector_has_none(source):
+    rows = list(
+        csv.reader(
+            io.StringIO(run(source, "--period", "2024-09", "--all", "--format", "csv").output)
+        )
+    )
+    assert rows[0][4:] == ["C1", "C2"]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                run(source, "--period", "2024-09", "--collector", "C2", "--format", "csv").output
+            )
+        )
+    )
+    assert rows[0] == ["metric", "value", "previous", "year_ago"]

@@ -43,17 +43,21 @@ def _flatten(prefix: str, value) -> Iterator[tuple[str, object]]:
         yield prefix, value
 
 
-def _rows(document: dict) -> list[tuple[str, str, object, object, object]]:
-    """(top-level key, flat name, value, previous, year-ago) for every metric leaf.
+def _rows(document: dict, *, members: bool = False) -> list[tuple]:
+    """(top-level key, flat name, value, previous, year-ago[, member values...]) per leaf.
 
     A breakdown's leaves are the union over the three periods (a channel used
-    only last period still gets a row); a metric null everywhere keeps one row.
+    only last period still gets a row) and, with ``members``, over the members'
+    figures for this period, which follow in the document's member order; a
+    metric null everywhere keeps one row.
     """
     periods = [
         document["metrics"],
         (document.get("previous") or {}).get("metrics"),
         (document.get("year_ago") or {}).get("metrics"),
     ]
+    if members:
+        periods += [member["metrics"] for member in document.get("members", [])]
     rows = []
     for key in document["metrics"]:
         flat = [dict(_flatten(key, m[key])) if m is not None else {} for m in periods]
@@ -74,11 +78,13 @@ def _csv_value(value) -> str:
 
 
 def _csv(document: dict) -> str:
+    """One row per metric leaf; a team or ``--all`` adds one column per member (this period)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["metric", "value", "previous", "year_ago"])
-    for _key, name, value, previous, year_ago in _rows(document):
-        writer.writerow([name, _csv_value(value), _csv_value(previous), _csv_value(year_ago)])
+    member_ids = [str(member["id"]) for member in document.get("members", [])]
+    writer.writerow(["metric", "value", "previous", "year_ago", *member_ids])
+    for _key, name, *values in _rows(document, members=True):
+        writer.writerow([name, *(_csv_value(v) for v in values)])
     return buffer.getvalue()
 
 
