@@ -89,6 +89,9 @@ class Findings:
     ptp_kept_rate_min: float = 0.60
     bucket_lag_ratio: float = 0.5  # bucket recovery rate below half the overall rate lags
     complaints_per_1k_max: float = 0.5
+    # A rate at or below the maximum is a finding only when it rose by at least this
+    # much per thousand contacts (as printed, two decimals) since the previous period.
+    complaints_rise_per_1k: float = 0.10
     roll_forward_rate_max: float = 0.20
     contact_coverage_min: float = 0.80
 

@@ -128,7 +128,10 @@ def test_targets_are_configured_or_derived():
     configured = replace(CONFIG, targets=Targets(connect_rate=0.5))
     target = {t.metric: t for t in next_targets(HEALTHY, configured)}["connect_rate"]
     assert (target.value, target.configured) == (0.5, True)
-    assert describe_target(target, Formatter("zh-CN")) == "接通率：目标 50.0%（按考核要求）。"
+    assert (
+        describe_target(target, Formatter("zh-CN"))
+        == "接通率：目标 50.0%（按考核要求；本期 40.0%，尚差 10.0 个百分点）。"
+    )
     assert (
         describe_target(derived["recovery_rate"], Formatter("en"))
         == "Recovery rate: 21.0% (this period 20.0%, plus 1.0 percentage points)."
@@ -209,3 +212,54 @@ def test_complaints_rising_from_none_plans_for_none():
         "The complaint rate rose from 0.00 to 0.25 per thousand contacts "
         "(1 complaint over 1,000 contacts this period)."
     )
+
+
+def test_a_configured_target_shows_this_periods_figure_and_says_when_it_is_met():
+    met = replace(CONFIG, targets=Targets(recovery_rate=0.20))
+    now = {**HEALTHY, "recovery_rate": 0.258}
+    (target,) = [t for t in next_targets(now, met) if t.metric == "recovery_rate"]
+    assert describe_target(target, Formatter("zh-CN")) == (
+        "回收率：目标 20.0%（按考核要求；本期 25.8%，已达到）。"
+    )
+    assert describe_target(target, Formatter("en")) == (
+        "Recovery rate: 20.0% (the set target; this period 25.8%, already met)."
+    )
+    # Met as printed: 19.96% prints as 20.0%, so it is not "0.0 points short".
+    close = Target("recovery_rate", 0.20, 0.1996, True)
+    assert "已达到" in describe_target(close, Formatter("zh-CN"))
+    unknown = Target("recovery_rate", 0.20, None, True)
+    assert describe_target(unknown, Formatter("zh-CN")) == (
+        "回收率：目标 20.0%（按考核要求；本期该项无法计算）。"
+    )
+
+
+def test_a_derived_targets_step_is_the_difference_of_the_printed_figures():
+    # 20.04% → 21.04%: printed 20.0% and 21.0%, a step of 1.0 point.
+    target = Target("recovery_rate", 0.2104, 0.2004, False)
+    assert describe_target(target, Formatter("en")) == (
+        "Recovery rate: 21.0% (this period 20.0%, plus 1.0 percentage points)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "fires"),
+    [
+        (0.11, 0.12, False),  # a rise too small to mean anything
+        (0.10, 0.19, False),
+        (0.10, 0.20, True),  # exactly the default minimum rise of 0.10
+        (0.20, 0.45, True),
+        (0.45, 0.40, False),
+    ],
+)
+def test_complaints_rising_needs_the_configured_minimum_rise(before, now, fires):
+    current = {**HEALTHY, "complaints": 1, "complaints_per_1k_contacts": now}
+    previous = {**HEALTHY, "complaints_per_1k_contacts": before}
+    assert (codes(current, previous=previous) == ["complaints_rising"]) is fires
+
+
+def test_the_minimum_complaint_rise_comes_from_configuration():
+    current = {**HEALTHY, "complaints": 1, "complaints_per_1k_contacts": 0.12}
+    previous = {**HEALTHY, "complaints_per_1k_contacts": 0.11}
+    any_rise = replace(CONFIG, findings=replace(CONFIG.findings, complaints_rise_per_1k=0.0))
+    assert codes(current, previous=previous, config=any_rise) == ["complaints_rising"]
+    assert codes(previous, previous=previous, config=any_rise) == []

@@ -50,7 +50,7 @@ HEADINGS = {
         "三、工作方法與策略",
         "四、問題與挑戰",
         "五、改進措施",
-        "六、未來工作計劃",
+        "六、未來工作計畫",
     ],
     "en": ["1. Overview", "2. Results", "3. Methods", "4. Problems", "5. Improvements", "6. Plans"],
 }

@@ -29,7 +29,7 @@ SECTIONS = {
         "三、工作方法與策略",
         "四、問題與挑戰",
         "五、改進措施",
-        "六、未來工作計劃",
+        "六、未來工作計畫",
     ],
     "en": ["1. Overview", "2. Results", "3. Methods", "4. Problems", "5. Improvements", "6. Plans"],
 }
@@ -236,3 +236,108 @@ def test_notes_cannot_start_a_heading_or_table(dataset, config):
     _, md, _ = render(dataset, config, Scope.collector("C001"), notes=notes)
     assert "\n\\# 不是标题\n" in md and "\n\\| 不是表格\n" in md
     assert re.findall(r"^## (.+)$", md, flags=re.M) == SECTIONS["zh-CN"]
+
+
+def test_movers_points_change_is_the_difference_of_the_printed_figures(dataset, config):
+    """28.06% → 24.54% prints as 28.1% → 24.5%: down 3.6 points, not the raw 3.5."""
+    from dataclasses import replace
+
+    from reportgen.render.model import MemberRow
+
+    model, _, _ = render(dataset, config, Scope.team("T01"))
+    rows = (
+        MemberRow("C001", "张三", {"recovery_rate": 0.2454}, {"recovery_rate": 0.2806}),
+        MemberRow("C002", "王五", {"recovery_rate": 0.1046}, {"recovery_rate": 0.0694}),
+    )
+    renderer = Renderer(config, ReportOptions.build("zh-CN", "md"))
+    md, _ = renderer.render_markdown(replace(model, members=rows), draw_charts=False)
+    assert "由 28.1% 降至 24.5%，下降 3.6 个百分点" in md
+    assert "由 6.9% 升至 10.5%，上升 3.6 个百分点" in md
+
+
+def test_a_change_too_small_to_print_is_no_mover(dataset, config):
+    from dataclasses import replace
+
+    from reportgen.render.model import MemberRow
+
+    model, _, _ = render(dataset, config, Scope.team("T01"))
+    rows = (MemberRow("C001", "张三", {"recovery_rate": 0.12341}, {"recovery_rate": 0.12349}),)
+    renderer = Renderer(config, ReportOptions.build("en", "md"))
+    md, _ = renderer.render_markdown(replace(model, members=rows), draw_charts=False)
+    assert "slipped most" not in md
+    assert "No member's recovery rate changed from the previous period." in md
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_a_team_without_payments_does_not_rank_or_claim_no_change(make_dataset, config, language):
+    dataset = make_dataset(payments=False)
+    _, md, _ = render(dataset, config, Scope.team("T01"), language)
+    results = section(md, SECTIONS[language][1])
+    if language == "zh-CN":
+        assert "按回收金额排名如下" not in results
+        assert (
+            "无法按回收金额排名：数据源中没有还款记录（payments），无法给出这部分数据。" in results
+        )
+        assert "没有组员的回收率发生变化" not in results
+        assert "组员回收率的进退无从比较：本期没有可用的还款记录。" in results
+    else:
+        assert "Ranked by amount recovered" not in results
+        assert "Members cannot be ranked by amount recovered: The data source has no" in results
+        assert "No member's recovery rate changed" not in results
+        assert "Who improved or slipped cannot be said" in results
+    assert_clean(md)
+
+
+def test_payments_not_covering_the_period_say_so_in_results_and_problems(dataset, config):
+    dataset.payments = dataset.payments[dataset.payments["paid_on"] >= "2024-09-01"]
+    _, md, _ = render(dataset, config, Scope.team("T01"), period="2024-08")
+    cannot = "还款记录（payments）未覆盖本期的全部月份，无法给出这部分数据。"
+    assert f"无法按回收金额排名：{cannot}" in section(md, "二、工作成果")
+    assert "没有组员的回收率发生变化" not in md
+    assert f"回收与承诺兑现方面的问题无法评估：{cannot}" in section(md, "四、问题与挑战")
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_without_payments_the_problems_section_says_recovery_cannot_be_judged(
+    make_dataset, config, language
+):
+    dataset = make_dataset(payments=False)
+    _, md, _ = render(dataset, config, Scope.collector("C001"), language)
+    problems = section(md, SECTIONS[language][3])
+    assert {
+        "zh-CN": "回收与承诺兑现方面的问题无法评估：数据源中没有还款记录（payments）",
+        "en": "Recovery and promise-keeping problems cannot be judged: The data source has no",
+    }[language] in problems
+
+
+def test_names_with_markdown_characters_are_escaped_in_headings_and_prose(dataset, config):
+    # C003 is "Zhao|*Li*" on team 二组.
+    _, md, _ = render(dataset, config, Scope.collector("C003"), "en")
+    title = md.splitlines()[0]
+    assert title == r"# Collection work summary: Zhao\|\*Li\* (C003), September 2024"
+    assert "Zhao|*Li*" not in md
+
+
+def test_word_properties_carry_the_plain_title_and_a_real_subject(dataset, config):
+    import io
+    import zipfile
+
+    engine = MetricsEngine(dataset, config)
+    (model,) = build_report_models(
+        engine, parse_period("2024-09"), [Scope.collector("C003")], config
+    )
+    rendered = Renderer(config, ReportOptions.build("zh-CN", "docx")).render(model)
+    assert rendered.title == "Zhao|*Li*（C003）2024年9月催收工作总结"
+    docx = rendered.files["C003_2024-09_zh-CN.docx"]
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+        document = archive.read("word/document.xml").decode("utf-8")
+    assert "<dc:title>Zhao|*Li*（C003）2024年9月催收工作总结</dc:title>" in core
+    assert "<dc:subject>催收工作总结 · 2024年9月</dc:subject>" in core
+    assert "Zhao|*Li*" in document and "Zhao\\|" not in document
+
+
+def test_team_calls_per_day_are_per_person_day(dataset, config):
+    _, md, _ = render(dataset, config, Scope.team("T01"))
+    assert "个人天" not in md
+    assert re.search(r"按有联络记录的 \d+ 人天计，人均每天拨打", md)

@@ -12,13 +12,19 @@ from functools import lru_cache
 
 import opencc
 
-# Taiwan usage that s2twp does not produce on its own.
+# Taiwan usage that s2twp does not produce on its own (計畫, 水準, 查核, 「」 quotes
+# are what Taiwanese readers expect where s2twp leaves 計劃, 水平, 核查, “”).
 _TAIWAN_FIXES = (
     ("賬", "帳"),
     ("質量", "品質"),
     ("互聯網", "網際網路"),
     ("季度", "季"),
     ("渠道", "管道"),
+    ("計劃", "計畫"),
+    ("水平", "水準"),
+    ("核查", "查核"),
+    ("“", "「"),
+    ("”", "」"),
 )
 
 

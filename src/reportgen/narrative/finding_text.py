@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.narrative.findings import Finding, Target
-from reportgen.narrative.formatting import Formatter
+from reportgen.narrative.formatting import Formatter, is_known, printed_ratio
 from reportgen.narrative.wording import label, localise
 
 
@@ -135,7 +135,7 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
         en_goal = ", ".join(f"{b} {pct(goal)}" for b, _, _, goal in f.buckets)
         zh = (
             f"{names} 段回收率不及去年同期：{zh_each}。",
-            f"分析 {names} 段客户构成与去年的差异，加大这些账龄段的联络频次与外访力度。",
+            f"分析 {names} 段客户构成与去年的差异，提高这些账龄段的联络频次，并多安排外访。",
             f"下期回收率恢复到去年同期的水平：{zh_goal}。",
         )
         en = (
@@ -282,20 +282,36 @@ def describe_target(target: Target, fmt: Formatter) -> str:
     """One plan line for a next-period target, saying where it comes from."""
     name = label(f"fig.{target.metric}", fmt.language)
     goal = fmt.pct(target.value)
+    current = fmt.pct(target.current)
     if target.configured:
+        if not is_known(target.current):
+            return localise(
+                f"{name}：目标 {goal}（按考核要求；本期该项无法计算）。",
+                f"{name}: {goal} (the set target; this period's figure cannot be computed).",
+                fmt.language,
+            )
+        # Compared as printed, so "already met" never sits beside a lower figure.
+        short = printed_ratio(target.value) - printed_ratio(target.current)
+        if short <= 0:
+            return localise(
+                f"{name}：目标 {goal}（按考核要求；本期 {current}，已达到）。",
+                f"{name}: {goal} (the set target; this period {current}, already met).",
+                fmt.language,
+            )
+        gap = fmt.number(short * 100, 1)
         return localise(
-            f"{name}：目标 {goal}（按考核要求）。",
-            f"{name}: {goal} (the set target).",
+            f"{name}：目标 {goal}（按考核要求；本期 {current}，尚差 {gap} 个百分点）。",
+            f"{name}: {goal} (the set target; this period {current}, {gap} percentage points "
+            "short).",
             fmt.language,
         )
-    current = fmt.pct(target.current)
     if target.value <= (target.current or 0):
         return localise(
             f"{name}：保持在 {goal}（本期 {current}）。",
             f"{name}: hold at {goal} (this period {current}).",
             fmt.language,
         )
-    step = fmt.number((target.value - (target.current or 0)) * 100, 1)
+    step = fmt.number((printed_ratio(target.value) - printed_ratio(target.current or 0)) * 100, 1)
     return localise(
         f"{name}：目标 {goal}（本期 {current}，提高 {step} 个百分点）。",
         f"{name}: {goal} (this period {current}, plus {step} percentage points).",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.config import Config
-from reportgen.narrative.formatting import is_known
+from reportgen.narrative.formatting import is_known, printed_number
 
 Metrics = Mapping[str, Any]
 
@@ -91,6 +91,12 @@ def next_targets(
             target = Target(name, goal, target.current, False)
         targets.append(target)
     return targets
+
+
+def _rose_by(now: float, before: float, least: float) -> bool:
+    """True when ``now`` exceeds ``before`` by at least ``least``, both as printed (0.01)."""
+    rise = printed_number(now) - printed_number(before)
+    return rise > 0 and rise >= least - 1e-9
 
 
 def find_problems(
@@ -211,7 +217,9 @@ def find_problems(
                     counts=counts,
                 )
             )
-        elif per_1k_before is not None and per_1k > per_1k_before:
+        elif per_1k_before is not None and _rose_by(
+            per_1k, per_1k_before, rules.complaints_rise_per_1k
+        ):
             found.append(
                 Finding(
                     "complaints_rising",

@@ -155,7 +155,7 @@ class Formatter:
         """
         if not (is_known(current) and is_known(previous)):
             return self.not_available
-        return self.points(_round(current, 3) - _round(previous, 3))
+        return self.points(printed_ratio(current) - printed_ratio(previous))
 
     def growth(self, current: float | None, previous: float | None) -> str:
         """A change of an amount or count in percent: 增长 12.3% / up 12.3%."""
@@ -179,6 +179,16 @@ class Formatter:
         # 增加 in zh-TW: 成長 carries praise, wrong for a rising count of overdue accounts.
         verb = {"zh-CN": ("增长", "下降"), "zh-TW": ("增加", "下降")}[self.language]
         return f"{verb[0] if ratio > 0 else verb[1]} {figure}"
+
+
+def printed_ratio(value: float) -> float:
+    """A ratio as the report prints it: rounded to one decimal of a percentage."""
+    return _round(value, 3)
+
+
+def printed_number(value: float, decimals: int = 2) -> float:
+    """A figure as :meth:`Formatter.number` prints it (half away from zero)."""
+    return _round(value, decimals)
 
 
 def _round(value: float, decimals: int) -> float:

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from reportgen.narrative.finding_text import describe_finding, describe_target
-from reportgen.narrative.formatting import Formatter, is_known
+from reportgen.narrative.formatting import Formatter, is_known, printed_ratio
 from reportgen.narrative.wording import label, localise, period_name
+from reportgen.render.markdown_table import escape_cell
 from reportgen.render.model import PeriodInfo, ReportModel
 from reportgen.render.notes import Notes
 from reportgen.render.tables import build_tables
@@ -45,19 +46,22 @@ def build_context(
     scope = model.scope
     scope_name = scope.name or (label("scope.all", lang) if scope.kind == "all" else scope.id)
     movers = _movers(model)
+    md = escape_inline
     yoy_distinct = model.year_ago.period.label != model.previous.period.label
     return {
         "language": lang,
         "kind": model.kind,
-        "organisation": model.organisation,
+        # Names come from users' data: escaped here so a '*', '_' or '|' in one
+        # cannot turn a heading or a sentence into emphasis or a table.
+        "organisation": md(model.organisation),
         "scope": {
             "kind": scope.kind,
-            "id": scope.id,
-            "name": scope_name,
-            "team_id": scope.team_id,
-            "team_name": scope.team_name,
+            "id": md(scope.id),
+            "name": md(scope_name),
+            "team_id": md(scope.team_id),
+            "team_name": md(scope.team_name),
             "supervisor": (
-                (", " if lang == "en" else "、").join(scope.supervisor.splitlines())
+                md((", " if lang == "en" else "、").join(scope.supervisor.splitlines()))
                 if scope.supervisor
                 else None
             ),
@@ -82,6 +86,7 @@ def build_context(
         "known": strict(is_known),
         "compare": strict(_comparer(model, fmt)),
         "growth": strict(fmt.growth),
+        "points_between": strict(fmt.points_between),
         "no_comparison": _no_comparison(model, lang),
         "tables": tables,
         "charts": {key: chart_images.get(key) for key in _CHART_KEYS},
@@ -95,15 +100,18 @@ def build_context(
         },
         "members": [
             {
-                "id": r.id,
-                "name": r.name,
+                "id": md(r.id),
+                "name": md(r.name),
                 "recovered_amount": r.figures.get("recovered_amount"),
                 "recovery_rate": r.figures.get("recovery_rate"),
             }
             for r in model.members
         ],
-        "improved": movers[0],
-        "slipped": movers[1],
+        "improved": _mover_context(movers[0], fmt),
+        "slipped": _mover_context(movers[1], fmt),
+        # Members whose recovery rate is known in both periods: none means the
+        # comparison cannot be made, which is not the same as "no one changed".
+        "members_compared": _members_compared(model),
         "label": lambda key: label(key, lang),
         "channel": lambda code: label(f"channel.{code}", lang),
         "kind_name": lambda code: label(f"kind.{code}", lang),
@@ -111,6 +119,11 @@ def build_context(
 
 
 _CHART_KEYS = ("recovery_by_channel", "recovery_by_bucket", "book_by_bucket", "months", "members")
+
+
+def escape_inline(text: str | None) -> str | None:
+    """User text (a name from the data) safe inside Markdown prose and headings."""
+    return None if text is None else escape_cell(text)
 
 
 _BLOCK_START = re.compile(r"^(#|\||>|<!--|=|---)")
@@ -205,14 +218,41 @@ def _no_comparison(model: ReportModel, lang: str) -> Callable[[str], str]:
     return no_comparison
 
 
+def _members_compared(model: ReportModel) -> int:
+    return sum(
+        1
+        for row in model.members
+        if is_known(row.figures.get("recovery_rate"))
+        and is_known((row.previous or {}).get("recovery_rate"))
+    )
+
+
+def _mover_context(mover: dict[str, Any] | None, fmt: Formatter) -> dict[str, Any] | None:
+    """A mover for the template: names escaped, the change in words as printed."""
+    if mover is None:
+        return None
+    return {
+        **mover,
+        "id": escape_inline(mover["id"]),
+        "name": escape_inline(mover["name"]),
+        "change_text": fmt.points_between(mover["now"], mover["before"]),
+    }
+
+
 def _movers(model: ReportModel) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The member whose recovery rate rose most and the one whose rate fell most."""
+    """The member whose recovery rate rose most and the one whose rate fell most.
+
+    Changes are measured between the figures as printed (one decimal of a
+    percentage), so the sentence's "from 28.1% to 24.5%, down 3.6 points" agrees
+    with itself, and a change too small to print is no change.
+    """
     changes = []
     for row in model.members:
         now = row.figures.get("recovery_rate")
         before = (row.previous or {}).get("recovery_rate")
         if is_known(now) and is_known(before):
-            changes.append((now - before, row.id, row.name, before, now))
+            change = printed_ratio(now) - printed_ratio(before)
+            changes.append((change, row.id, row.name, before, now))
     rising = [c for c in changes if c[0] > 0]
     falling = [c for c in changes if c[0] < 0]
     improved = max(rising, key=lambda c: (c[0], _reverse(c[1])), default=None)

@@ -148,7 +148,7 @@ class Renderer:
     def render(self, model: ReportModel, notes: Notes | None = None) -> RenderedReport:
         markdown, images = self.render_markdown(model, notes)
         basename = self.basename(model)
-        title = markdown_title(markdown) or basename
+        title = unescape_markdown(markdown_title(markdown) or "") or basename
         files: dict[str, bytes] = {}
         if "md" in self.options.formats:
             files[f"{basename}.md"] = markdown.encode("utf-8")
@@ -157,7 +157,7 @@ class Renderer:
 
             properties = DocProperties(
                 title=title,
-                subject=title,
+                subject=report_subject(model, self.options.language),
                 author=model.organisation,
                 period_start=model.period.start,
                 period_end=model.period.end,
@@ -206,6 +206,32 @@ def _line_kind(line: str) -> str:
     if _LIST_ITEM.match(line):
         return "list"
     return "block"
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape_markdown(text: str) -> str:
+    """Heading text as a reader sees it: Markdown's backslash escapes removed."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+_SUBJECTS = {
+    "collector": ("催收工作总结", "Collection work summary"),
+    "team": ("催收工作报告", "Team collection report"),
+    "review": ("年终工作总结", "Year-end review"),
+}
+
+
+def report_subject(model: ReportModel, language: str) -> str:
+    """The Word subject property: the kind of report and its period, not the title again."""
+    from reportgen.narrative.wording import localise
+    from reportgen.render.context import period_display
+
+    zh, en = _SUBJECTS[model.kind]
+    if model.kind == "team" and model.scope.kind == "all":
+        zh, en = "全体催收员工作报告", "Collection report for all collectors"
+    return localise(zh, en, language) + " · " + period_display(model.period, language)
 
 
 def markdown_title(markdown: str) -> str | None:
