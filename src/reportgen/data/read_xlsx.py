@@ -127,6 +127,8 @@ def _cell_text(value: Any, kind: Kind | None) -> str | None:
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
+        if kind is Kind.DATETIME:  # calamine gives a date-time cell at midnight as a date
+            return dt.datetime.combine(value, dt.time()).isoformat(sep=" ")
         return value.isoformat()
     if isinstance(value, dt.time):
         if kind is Kind.NUMBER:  # a talk time formatted as 0:02:35

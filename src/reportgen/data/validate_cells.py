@@ -56,11 +56,18 @@ class Converted:
 def convert_column(cells: pd.Series, column: Column, value_map: dict[str, str]) -> Converted:
     """Convert and check one column: blanks, readability, allowed values and bounds."""
     blank = cells.isna().to_numpy()
-    values, readable = _CONVERTERS[column.kind](cells, column, value_map)
+    date_alone = None
+    if column.kind is Kind.DATETIME:
+        values, readable, date_alone = parse_datetimes(cells)
+        values = values.mask(date_alone)
+    else:
+        values, readable = _CONVERTERS[column.kind](cells, column, value_map)
     result = Converted(values.reset_index(drop=True))
     if column.required:
         result.add(blank, f"a value ({column.name} may not be blank)")
     result.add(~blank & ~readable, column.expected())
+    if date_alone is not None:
+        result.add(date_alone, DATE_ALONE_EXPECTED)
     if column.kind in (Kind.INT, Kind.MONEY, Kind.NUMBER):
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
         if column.above_zero:
@@ -255,15 +262,35 @@ def _as_number(cells: pd.Series, column: Column, value_map: dict[str, str]):
 # --- dates --------------------------------------------------------------------
 
 # Forms Excel and Chinese users write, tried in turn on what ISO parsing left.
+# Arrow's strptime rolls an impossible day, hour or second over (2024-09-31
+# becomes October 1st), so what these read is checked against _WRITTEN.
 _STRPTIME_FORMATS = (
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%d",
+    "%Y.%m.%d %H:%M",
     "%Y.%m.%d",
 )
+# The fields as written in those forms; a cell read otherwise goes to _datetime_text.
+_WRITTEN = (
+    r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})"
+    r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2}))?)?$"
+)
+_FIELDS = {
+    "year": pc.year,
+    "month": pc.month,
+    "day": pc.day,
+    "hour": pc.hour,
+    "minute": pc.minute,
+    "second": pc.second,
+}
+_ISO_DATE_LENGTH = len("2024-09-30")
+_PROBE_CELLS = 1000
 _DATE_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?"
     r"(?:\s*T?\s*(\d{1,2})\s*[:时時点點]\s*(\d{1,2})\s*"
@@ -273,59 +300,101 @@ _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EARLIEST_YEAR, _LATEST_YEAR = 1900, 2200
 
 
-def parse_datetimes(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Datetime text (or timestamps) to datetime64[ns]; which non-blank cells were read."""
+def parse_datetimes(cells: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Datetime text (or timestamps) to datetime64[ns].
+
+    Returns the values, which non-blank cells were read, and which cells were
+    read from text holding a date alone, without a time of day (``2024-09-30``;
+    timestamps from typed files never count as that). An impossible date or
+    time (``2024-09-31``, ``2023-02-29``, ``10:60``) is not read.
+    """
     missing = cells.isna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(cells.dtype):
-        return cells.astype("datetime64[ns]").reset_index(drop=True), np.ones(len(cells), bool)
+        every = np.ones(len(cells), bool)
+        return cells.astype("datetime64[ns]").reset_index(drop=True), every, ~every
     array = _text_array(cells)
-    try:
+    try:  # ISO 8601, strict: Arrow's cast refuses 2024-09-31
+        # Probing the first cells first: a cast that fails costs a second per million cells.
+        pc.cast(array.slice(0, _PROBE_CELLS), pa.timestamp("ns"))
         stamps = pc.cast(array, pa.timestamp("ns"))
+        date_only = pc.equal(pc.utf8_length(array), _ISO_DATE_LENGTH)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        stamps = pa.nulls(len(array), pa.timestamp("ns"))
-        for form in _STRPTIME_FORMATS:
-            if pc.sum(pc.and_(pc.is_null(stamps), pc.is_valid(array))).as_py() in (0, None):
-                break
-            parsed = pc.strptime(array, format=form, unit="ns", error_is_null=True)
-            stamps = pc.coalesce(stamps, parsed)
+        # Each distinct text once: dates repeat a lot (a few hundred days in a year).
+        encoded = pc.dictionary_encode(array)
+        stamps, date_only = _strptime_forms(encoded.dictionary)
+        stamps, date_only = stamps.take(encoded.indices), date_only.take(encoded.indices)
     values = pd.Series(stamps.to_pandas(), dtype="datetime64[ns]")
+    alone = np.array(pc.fill_null(date_only, False), dtype=bool)
     leftovers = values.isna().to_numpy() & ~missing
     if leftovers.any():
         positions = np.flatnonzero(leftovers)
-        texts = cells.iloc[positions].astype(str).to_numpy()
-        parsed = {text: _datetime_text(str(text)) for text in pd.unique(texts)}
-        filled = pd.Series([parsed[t] for t in texts], dtype="datetime64[ns]")
-        values.iloc[positions] = filled.to_numpy()
+        codes, distinct = pd.factorize(cells.iloc[positions].astype(str).to_numpy())
+        parsed = [_datetime_parts(str(text)) for text in distinct]
+        stamp_of = pd.Series([p[0] if p else None for p in parsed], dtype="datetime64[ns]")
+        values.iloc[positions] = stamp_of.to_numpy()[codes]
+        alone[positions] = np.array([p is not None and not p[1] for p in parsed], bool)[codes]
     readable = values.notna().to_numpy() | missing
-    return values, readable
+    return values, readable, alone
 
 
-def _datetime_text(text: str) -> pd.Timestamp | None:
+def _strptime_forms(array: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Each of _STRPTIME_FORMATS in turn, keeping only what matches the text's own fields.
+
+    Returns the timestamps (null where unread) and which were a date alone.
+    """
+    stamps = pa.nulls(len(array), pa.timestamp("ns"))
+    for form in _STRPTIME_FORMATS:
+        if pc.sum(pc.and_(pc.is_null(stamps), pc.is_valid(array))).as_py() in (0, None):
+            break
+        parsed = pc.strptime(array, format=form, unit="ns", error_is_null=True)
+        stamps = pc.coalesce(stamps, parsed)
+    written = pc.extract_regex(array, _WRITTEN)
+    agrees = pc.is_valid(written)
+    for name, field_of in _FIELDS.items():
+        text = pc.struct_field(written, name)
+        number = pc.cast(pc.if_else(pc.equal(text, ""), "0", text), pa.int64())
+        agrees = pc.and_kleene(agrees, pc.equal(field_of(stamps), number))
+    stamps = pc.if_else(pc.fill_null(agrees, False), stamps, pa.scalar(None, stamps.type))
+    date_only = pc.equal(pc.struct_field(written, "hour"), "")
+    return stamps, pc.and_(pc.is_valid(stamps), pc.fill_null(date_only, False))
+
+
+def _datetime_parts(text: str) -> tuple[pd.Timestamp, bool] | None:
+    """Any date form users write, read forgivingly; and whether it held a time of day."""
     folded = unicodedata.normalize("NFKC", text).strip()
     match = _DATE_TEXT.match(folded) or _COMPACT_DATE.match(folded)
     if match is None:
         return None
-    parts = [int(p) if p is not None else 0 for p in match.groups()[:6]]
+    groups = match.groups()
+    parts = [int(p) if p is not None else 0 for p in groups[:6]]
     parts += [0] * (6 - len(parts))
     if not _EARLIEST_YEAR <= parts[0] <= _LATEST_YEAR:
         return None  # surely a typo, and beyond what datetime64[ns] can hold
-    fraction = match.groups()[6] if len(match.groups()) > 6 else None
+    fraction = groups[6] if len(groups) > 6 else None
     micro = int((fraction or "0").ljust(6, "0")[:6])
     try:
-        return pd.Timestamp(dt.datetime(*parts, micro))  # type: ignore[misc]
+        stamp = pd.Timestamp(dt.datetime(*parts, micro))  # type: ignore[misc]
     except ValueError:
         return None  # 2024-02-30, 25:00 ...
+    return stamp, len(groups) > 3 and groups[3] is not None
 
 
-def _as_datetime(cells: pd.Series, column: Column, value_map: dict[str, str]):
-    return parse_datetimes(cells)
+def _datetime_text(text: str) -> pd.Timestamp | None:
+    found = _datetime_parts(text)
+    return found[0] if found else None
 
 
 def _as_date(cells: pd.Series, column: Column, value_map: dict[str, str]):
-    values, readable = parse_datetimes(cells)
+    values, readable, _alone = parse_datetimes(cells)
     # A date column may hold a date-time (Excel often exports 2024-09-30 00:00:00);
     # the day is what counts.
     return values.dt.normalize(), readable
+
+
+# A date-time column (contacted_at) needs the time of day: read as midnight, a
+# date alone would make every such contact an after-hours one. Typed cells (an
+# Excel date-time cell, a Parquet timestamp) are taken as they are.
+DATE_ALONE_EXPECTED = "a date and time such as 2024-09-30 14:05:00, not a date alone"
 
 
 _MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -369,7 +438,6 @@ _CONVERTERS: dict[Kind, _Converter] = {
     Kind.CODE: _as_code,
     Kind.BOOL: _as_bool,
     Kind.DATE: _as_date,
-    Kind.DATETIME: _as_datetime,
     Kind.MONTH: _as_month,
     Kind.INT: _as_int,
     Kind.MONEY: _as_money,
