@@ -85,3 +85,17 @@ def test_a_bad_alias_in_the_configuration_is_a_clear_error(
     assert result.exit_code == 1
     assert "'debt' is not a column of any table" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_source_given_as_dot_is_named_in_the_problems(
+    tmp_path: Path, monkeypatch, make_canonical
+) -> None:
+    folder = make_canonical(tmp_path / "september", ("collectors",))
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(cli, ["validate", "."])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        "september: 1 problem(s)",
+        "  september: found no accounts table; expected a file or sheet named after it "
+        "(accounts.csv, accounts.xlsx, 账户, 帳戶); it is required",
+    ]

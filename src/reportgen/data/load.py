@@ -27,7 +27,7 @@ from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
 from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows
 from reportgen.data.read_csv import read_csv_table
 from reportgen.data.read_parquet import read_parquet_table
-from reportgen.data.read_source import TableFile, locate_tables, sheet_for_table
+from reportgen.data.read_source import TableFile, locate_tables, sheet_for_table, source_label
 from reportgen.data.read_xlsx import read_sheet
 from reportgen.data.schema import SCHEMA, Kind
 from reportgen.data.validate_cells import convert_column
@@ -156,7 +156,7 @@ def load_source(
 def _missing_table(source: Path, table: str) -> Problem:
     examples = ", ".join([f"{table}.csv", f"{table}.xlsx", *TABLE_ALIASES[table][:2]])
     return Problem(
-        source.name,
+        source_label(source),
         None,
         None,
         f"no {table} table",

@@ -44,6 +44,14 @@ def split_format(name: str) -> tuple[str, str]:
     return name, ""
 
 
+def source_label(source: Path) -> str:
+    """How messages name the source itself: its name, also when given as ``.``."""
+    if source.name:
+        return source.name
+    resolved = source.resolve()
+    return resolved.name or str(resolved)  # "/" has no name
+
+
 def locate_tables(source: Path) -> tuple[dict[str, TableFile], list[Problem]]:
     """Every table the source holds, and problems that stop it from being read."""
     if source.is_dir():
@@ -52,7 +60,7 @@ def locate_tables(source: Path) -> tuple[dict[str, TableFile], list[Problem]]:
         return _locate_in_workbook(source)
     return {}, [
         Problem(
-            source.name,
+            source_label(source),
             None,
             None,
             "a single file",
