@@ -99,3 +99,30 @@ def test_a_source_given_as_dot_is_named_in_the_problems(
         "  september: found no accounts table; expected a file or sheet named after it "
         "(accounts.csv, accounts.xlsx, 账户, 帳戶); it is required",
     ]
+
+
+def _accounts_in_months(folder: Path, months: list[str]) -> None:
+    rows = "".join(f"{month},000123,C001,5,10\n" for month in months)
+    (folder / "accounts.csv").write_text(
+        "month,account_id,collector_id,dpd,balance\n" + rows, "utf-8"
+    )
+
+
+def test_validate_names_months_missing_between_the_first_and_last(
+    canonical_source: Path,
+) -> None:
+    _accounts_in_months(canonical_source, ["2024-06", "2024-07", "2024-09"])
+    result = CliRunner().invoke(cli, ["validate", str(canonical_source)])
+    assert result.exit_code == 0, result.output
+    assert "Months (accounts): 2024-06..2024-09, 3 month(s); missing: 2024-08\n" in result.stdout
+
+
+def test_many_missing_months_are_counted_after_the_first_few(canonical_source: Path) -> None:
+    _accounts_in_months(canonical_source, ["2023-11", "2024-02", "2025-09"])
+    result = CliRunner().invoke(cli, ["validate", str(canonical_source)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Months (accounts): 2023-11..2025-09, 3 month(s); missing: 2023-12, 2024-01, "
+        "2024-03, 2024-04, 2024-05, 2024-06, 2024-07, 2024-08, 2024-09, 2024-10, "
+        "2024-11, 2024-12 and 8 more (20 in all)\n" in result.stdout
+    )

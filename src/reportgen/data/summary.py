@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from reportgen.data.dataset import DATE_COLUMNS, TABLES, Dataset
 
 
@@ -24,7 +26,8 @@ def describe_dataset(dataset: Dataset) -> str:
 
     months = sorted(dataset.accounts["month"].dropna().unique())
     if months:
-        lines.append(f"Months (accounts): {months[0]}..{months[-1]}, {len(months)} month(s)")
+        line = f"Months (accounts): {months[0]}..{months[-1]}, {len(months)} month(s)"
+        lines.append(line + _missing_months(months))
     else:
         lines.append("Months (accounts): none")
 
@@ -42,3 +45,25 @@ def describe_dataset(dataset: Dataset) -> str:
     lines.append(f"Collectors: {collectors['collector_id'].nunique()}")
     lines.append(f"Teams: {collectors['team_id'].nunique()}")
     return "\n".join(lines)
+
+
+# Missing months named in full up to this many; beyond, the rest are counted.
+_MISSING_NAMED = 12
+
+
+def _missing_months(months: list[str]) -> str:
+    """``"; missing: 2024-08"`` for the months absent between the first and last ("" if none).
+
+    A gap in the snapshots changes every month-on-month figure around it, so
+    it is said, not left for the reader to notice from the count.
+    """
+    every = pd.period_range(months[0], months[-1], freq="M").strftime("%Y-%m")
+    present = set(months)
+    missing = [month for month in every if month not in present]
+    if not missing:
+        return ""
+    named = ", ".join(missing[:_MISSING_NAMED])
+    rest = len(missing) - _MISSING_NAMED
+    if rest > 0:
+        named += f" and {rest} more ({len(missing)} in all)"
+    return f"; missing: {named}"
