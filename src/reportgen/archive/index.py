@@ -114,7 +114,7 @@ def index_csv(rows: list[IndexRow]) -> bytes:
 _HEADINGS = {
     "zh-CN": {
         "title": "{period} 工作总结归档",
-        "summary": "共 {total} 份报告:成功 {ok} 份,失败 {failed} 份。",
+        "summary": "共 {total} 份报告：成功 {ok} 份，失败 {failed} 份。",
         "failures": "未能生成的报告",
         "columns": (
             "范围",
@@ -135,7 +135,7 @@ _HEADINGS = {
     },
     "zh-TW": {
         "title": "{period} 工作總結歸檔",
-        "summary": "共 {total} 份報告:成功 {ok} 份,失敗 {failed} 份。",
+        "summary": "共 {total} 份報告：成功 {ok} 份，失敗 {failed} 份。",
         "failures": "未能產生的報告",
         "columns": (
             "範圍",
