@@ -25,6 +25,7 @@ from reportgen.render.model import build_report_models
 from reportgen.render.report import Renderer, ReportOptions
 from reportgen.resources import sample_data_dir
 from reportgen.scope import Scope
+from section_headings import SECTION_HEADINGS
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
@@ -35,25 +36,7 @@ CASES = {
     "team_T01_2024-Q3": ("2024-Q3", Scope.team("T01"), "team"),
     "review_C001_2024": ("2024", Scope.collector("C001"), "review"),
 }
-HEADINGS = {
-    "zh-CN": [
-        "一、工作概况",
-        "二、工作成果",
-        "三、工作方法与策略",
-        "四、问题与挑战",
-        "五、改进措施",
-        "六、未来工作计划",
-    ],
-    "zh-TW": [
-        "一、工作概況",
-        "二、工作成果",
-        "三、工作方法與策略",
-        "四、問題與挑戰",
-        "五、改進措施",
-        "六、未來工作計畫",
-    ],
-    "en": ["1. Overview", "2. Results", "3. Methods", "4. Problems", "5. Improvements", "6. Plans"],
-}
+HEADINGS = SECTION_HEADINGS
 
 
 @pytest.fixture(scope="module")

@@ -13,26 +13,9 @@ from reportgen.render.model import build_report_models
 from reportgen.render.notes import parse_notes
 from reportgen.render.report import Renderer, ReportOptions
 from reportgen.scope import Scope
+from section_headings import SECTION_HEADINGS
 
-SECTIONS = {
-    "zh-CN": [
-        "一、工作概况",
-        "二、工作成果",
-        "三、工作方法与策略",
-        "四、问题与挑战",
-        "五、改进措施",
-        "六、未来工作计划",
-    ],
-    "zh-TW": [
-        "一、工作概況",
-        "二、工作成果",
-        "三、工作方法與策略",
-        "四、問題與挑戰",
-        "五、改進措施",
-        "六、未來工作計畫",
-    ],
-    "en": ["1. Overview", "2. Results", "3. Methods", "4. Problems", "5. Improvements", "6. Plans"],
-}
+SECTIONS = SECTION_HEADINGS
 SCOPES = [Scope.collector("C001"), Scope.team("T01"), Scope.everyone()]
 # C003 made no contact and recovered nothing: every sentence must still make sense.
 QUIET = Scope.collector("C003")
