@@ -7,7 +7,7 @@ The run, in order:
 2. Compute the metrics of every scope once, in this process, and build every
    report model from them.
 3. Render the reports over ``--jobs`` processes into a temporary folder beside
-   the archive (``DIR.tmp-XXXX``); a report that fails is recorded, the rest
+   the archive (``DIR.tmp-<random>``); a report that fails is recorded, the rest
    are written.
 4. Write index.md, index.csv and manifest.json, then rename the temporary
    folder into place. With ``--force`` an old archive is renamed aside first
