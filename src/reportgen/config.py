@@ -25,6 +25,10 @@ class Organisation:
     name: str = ""
     currency: str = "CNY"
     language: str = "zh-CN"
+    # The centre's IANA time zone (e.g. "Asia/Shanghai"). Timestamps that carry a
+    # zone (Parquet in UTC, ISO text with an offset) are converted to it before the
+    # after-hours rules look at the clock; empty means none is configured.
+    timezone: str = ""
 
 
 @dataclass(frozen=True)
