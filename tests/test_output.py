@@ -23,7 +23,7 @@ def test_write_atomic_failure_keeps_old_file(tmp_path: Path, monkeypatch) -> Non
         raise OSError("disk full")
 
     monkeypatch.setattr("reportgen.output.os.replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="cannot write .*report.md: disk full"):
         write_atomic(target, b"new")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]

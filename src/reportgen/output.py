@@ -1,26 +1,143 @@
-"""Writing output files safely: never half-written, never overwritten without --force.
+"""Writing output files safely: never half-written, never overwritten without --force,
+never outside the output folder, never over the data being read.
 
 Every file is written to a temporary name in the same folder and renamed into
 place, so an interrupted run leaves either the old file or the new one, never
-a truncated one.
+a truncated one. A run that writes several files (a report with its Word file
+and charts) writes them all into a hidden staging folder inside the output
+folder first and moves them into place at the end; a staging folder left by a
+run that was killed (``kill -9`` gives no chance to clean up) is recognised by
+the owner it names and removed by the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Iterable
-from pathlib import Path
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
 
 from reportgen.errors import OutputError
+
+# --------------------------------------------------------------------------- names
+
+# Characters that Windows, macOS or Linux refuse (or treat specially) in a file name.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+# Unicode controls, format characters (right-to-left overrides hide a name's real
+# ending), line separators, lone surrogates and private-use characters.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+)
+# A file name may hold 255 bytes; a component leaves room for "_2024-Q3_zh-CN_files" etc.
+MAX_COMPONENT_BYTES = 120
+
+
+def safe_name(identifier: str, *, max_bytes: int = MAX_COMPONENT_BYTES) -> str:
+    """A file or folder name made from an identifier taken from the data.
+
+    Path separators, characters file systems refuse, invisible characters and
+    leading or trailing dots and spaces become ``_`` or go; the name is never
+    empty, ``.`` or ``..``, nor a reserved Windows device name. A name longer
+    than ``max_bytes`` (UTF-8) is cut and given a short hash of the whole
+    identifier, so two long ids that share a beginning stay apart.
+    """
+    cleaned = _UNSAFE.sub("_", identifier)
+    cleaned = "".join(
+        "_" if unicodedata.category(char) in _INVISIBLE_CATEGORIES else char for char in cleaned
+    )
+    cleaned = cleaned.strip(" .") or "_"
+    if cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
+        cleaned = "_" + cleaned
+    if len(cleaned.encode("utf-8")) > max_bytes:
+        digest = hashlib.sha256(identifier.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        budget = max_bytes - len(digest) - 1
+        cut = cleaned.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip(" .")
+        cleaned = f"{cut}~{digest}"
+    return cleaned
+
+
+# ---------------------------------------------------------------------- containment
+
+
+def _real(path: Path | str) -> str:
+    return os.path.realpath(os.path.abspath(path))
+
+
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def path_inside(root: Path, relative: str) -> Path:
+    """``root / relative``, refusing a path that is oddly formed or, once links on the way
+    are followed, lands outside ``root``."""
+    parts = relative.replace("\\", "/").split("/")
+    if (
+        any(part in ("", ".", "..") for part in parts)
+        or ":" in parts[0]
+        or "\x00" in relative
+    ):
+        raise OutputError(f"refusing to write {relative!r}: not a plain path inside the output")
+    candidate = Path(root, *parts)
+    if not _is_within(_real(candidate), _real(root)):
+        raise OutputError(
+            f"refusing to write {candidate}: it resolves outside {root} (a link points elsewhere)"
+        )
+    return candidate
+
+
+def refuse_source_overlap(
+    out_dir: Path,
+    source: Path | None,
+    source_files: Iterable[Path] = (),
+    *,
+    allow_containing: bool = False,
+) -> None:
+    """Refuse an output folder that is the data source, lies inside it or (unless
+    ``allow_containing``) holds it: outputs must never be written over, beside or
+    around the files being read, where ``--force`` could replace them.
+
+    ``source`` is the folder (or single workbook) given on the command line;
+    ``source_files`` the files the tables were read from.
+    """
+    out = _real(out_dir)
+    folders: list[str] = []
+    files = [_real(path) for path in source_files]
+    if source is not None:
+        (folders if Path(source).is_dir() else files).append(_real(source))
+    for folder in folders:
+        if _is_within(out, folder):
+            where = "is" if out == folder else "lies inside"
+            raise OutputError(
+                f"--out {out_dir} {where} the data source {source}; "
+                "choose an output folder outside the data"
+            )
+        if not allow_containing and _is_within(folder, out):
+            raise OutputError(
+                f"--out {out_dir} holds the data source {source}; "
+                "choose an output folder that does not contain the data"
+            )
+    for file in files:
+        if _is_within(file, out) and (not allow_containing or os.path.dirname(file) == out):
+            raise OutputError(
+                f"--out {out_dir} holds the data file {file}; "
+                "choose an output folder that does not contain the data"
+            )
+
+
+# ---------------------------------------------------------------- existing files
 
 
 def refuse_existing(paths: Iterable[Path], *, force: bool) -> None:
     """Raise naming every path that exists, unless ``force``. Call before writing anything."""
     if force:
         return
-    existing = [str(p) for p in paths if Path(p).exists()]
+    existing = [str(p) for p in paths if Path(p).exists() or Path(p).is_symlink()]
     if existing:
         listing = "\n  ".join(existing)
         raise OutputError(
@@ -28,24 +145,159 @@ def refuse_existing(paths: Iterable[Path], *, force: bool) -> None:
         )
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_error(path: Path | str, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    return OutputError(f"cannot write {exc.filename or path}: {reason}")
+
+
 def write_atomic(path: Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
     try:
         if hasattr(os, "fchmod"):  # mkstemp makes the file private (0600): use open()'s mode
-            mask = os.umask(0)
-            os.umask(mask)
-            os.fchmod(fd, 0o666 & ~mask)
+            os.fchmod(fd, 0o666 & ~_current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from None
         raise
     return path
+
+
+# ------------------------------------------------------------------ staging folders
+
+OWNER_FILE = ".reportgen-owner"
+
+
+def _process_start(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot), so a reused pid is not taken for its
+    former owner; None where /proc cannot tell."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _process_alive(pid: int, started: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return started is None or _process_start(pid) in (started, None)
+
+
+def make_staging(parent: Path, prefix: str) -> Path:
+    """A new staging folder in ``parent``, readable as the user's umask says, naming this
+    process as its owner so a later run can tell a dead run's folder from a live one's."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        os.chmod(staging, 0o777 & ~_current_umask())  # mkdtemp makes it private (0700)
+        pid = os.getpid()
+        (staging / OWNER_FILE).write_text(f"{pid} {_process_start(pid) or '-'}\n")
+    except OSError as exc:
+        raise _write_error(parent, exc) from None
+    return staging
+
+
+def release_staging(staging: Path) -> None:
+    """Drop the owner mark before the folder's contents are published as they are."""
+    with contextlib.suppress(FileNotFoundError):
+        (staging / OWNER_FILE).unlink()
+
+
+def _is_stale(folder: Path) -> bool:
+    try:
+        pid_text, started = (folder / OWNER_FILE).read_text().split()
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return False  # not marked by reportgen (or being published): leave it alone
+    return not _process_alive(pid, None if started == "-" else started)
+
+
+def remove_stale_staging(parent: Path, pattern: str) -> list[Path]:
+    """Remove staging folders matching ``pattern`` in ``parent`` whose owner process is gone
+    (a run killed with SIGKILL); a live run's folder is left alone."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for folder in sorted(parent.glob(pattern)):
+            if folder.is_dir() and not folder.is_symlink() and _is_stale(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+# -------------------------------------------------------------------- publishing
+
+STAGING_PREFIX = ".reportgen-staging-"
+
+
+def _publish_order(name: str) -> tuple[int, str]:
+    # Pictures first, the Markdown that links to them last: a reader who finds the
+    # .md finds its charts.
+    if name.endswith(".md"):
+        return (2, name)
+    return (0 if not Path(name).suffix or name.endswith("_files") else 1, name)
+
+
+def publish_files(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list[Path]:
+    """Write ``files`` ({relative path: bytes}) under ``out_dir``, all or nothing.
+
+    Without ``force``, any top-level file or folder the run would replace is an
+    error before anything is written. The files go to a staging folder inside
+    ``out_dir`` and each top-level entry is then renamed into place (a folder of
+    charts replaces the old one whole).
+    """
+    out_dir = Path(out_dir)
+    targets = {relative: path_inside(out_dir, relative) for relative in files}
+    tops = sorted({PurePosixPath(relative).parts[0] for relative in files}, key=_publish_order)
+    refuse_existing([out_dir / top for top in tops], force=force)
+    remove_stale_staging(out_dir, STAGING_PREFIX + "*")
+    staging = make_staging(out_dir, STAGING_PREFIX)
+    try:
+        for relative, data in files.items():
+            staged = Path(staging, *PurePosixPath(relative).parts)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            with open(staged, "wb") as handle:
+                handle.write(data)
+                os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
+                handle.flush()
+                os.fsync(handle.fileno())
+        for top in tops:
+            _move_into_place(staging / top, out_dir / top, staging)
+    except OSError as exc:
+        raise _write_error(out_dir, exc) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [targets[relative] for relative in files]
+
+
+def _move_into_place(new: Path, target: Path, staging: Path) -> None:
+    if target.is_dir() and not target.is_symlink():
+        # An old chart folder is moved into the staging folder (removed with it), so no
+        # chart of an earlier run lingers beside the new ones.
+        os.rename(target, staging / f".replaced-{target.name}")
+    elif new.is_dir() and (target.exists() or target.is_symlink()):
+        target.unlink()
+    os.replace(new, target)

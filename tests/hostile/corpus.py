@@ -20,9 +20,7 @@ from click.testing import CliRunner, Result
 from reportgen.cli import cli
 from reportgen.data.sample import SampleSpec, write_sample_data
 
-TINY = SampleSpec(
-    collectors=2, teams=1, accounts=None, months=3, end="2024-12", seed=3, fmt="csv"
-)
+TINY = SampleSpec(collectors=2, teams=1, accounts=None, months=3, end="2024-12", seed=3, fmt="csv")
 PERIOD = "2024-12"
 
 _cache: dict[str, Path] = {}

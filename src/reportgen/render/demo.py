@@ -16,7 +16,7 @@ from pathlib import Path
 from reportgen.config import Config
 from reportgen.data.dataset import Dataset
 from reportgen.errors import ReportgenError
-from reportgen.output import refuse_existing, write_atomic
+from reportgen.output import publish_files, refuse_existing
 from reportgen.resources import sample_data_dir
 from reportgen.scope import Scope
 
@@ -83,9 +83,7 @@ def run_demo(
         ],
         force=force,
     )
-    files: dict[Path, bytes] = {}
+    files: dict[str, bytes] = {}
     for model in models:
-        for name, content in renderer.render(model).files.items():
-            files[Path(out_dir) / name] = content
-    refuse_existing(files, force=force)
-    return [write_atomic(path, content) for path, content in files.items()]
+        files.update(renderer.render(model).files)
+    return publish_files(Path(out_dir), files, force=force)

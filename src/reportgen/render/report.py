@@ -118,7 +118,11 @@ class Renderer:
             self._docx = DocxBuilder(config, options.language, options.reference_docx)
 
     def basename(self, model: ReportModel) -> str:
-        return f"{model.basename_scope}_{model.period.label}_{self.options.language}"
+        """The report's file name without suffix; the scope's id comes from the data, so it
+        is made safe (no separators, no `..`, bounded length) before it names a file."""
+        from reportgen.output import safe_name
+
+        return f"{safe_name(model.basename_scope)}_{model.period.label}_{self.options.language}"
 
     def render_markdown(
         self, model: ReportModel, notes: Notes | None = None, *, draw_charts: bool = True
@@ -249,16 +253,20 @@ def write_report(
     options: ReportOptions,
     out_dir: Path,
     force: bool = False,
+    source: Path | None = None,
 ) -> list[Path]:
-    """Compute, render and write one report; refuse existing files unless ``force``."""
+    """Compute, render and write one report; refuse existing files unless ``force``.
+
+    ``out_dir`` may not be the data ``source`` or lie inside it (the report's files are
+    written only under ``out_dir``, all at once: see :func:`reportgen.output.publish_files`).
+    """
     from reportgen.metrics import MetricsEngine
-    from reportgen.output import refuse_existing, write_atomic
+    from reportgen.output import publish_files, refuse_source_overlap
     from reportgen.periods import parse_period
 
+    refuse_source_overlap(Path(out_dir), source, dataset.sources.values(), allow_containing=True)
     period = parse_period(period_label)
     engine = MetricsEngine(dataset, config)
     (model,) = build_report_models(engine, period, [scope], config)
     rendered = Renderer(config, options).render(model)
-    paths = {Path(out_dir) / name: content for name, content in rendered.files.items()}
-    refuse_existing(paths, force=force)
-    return [write_atomic(path, content) for path, content in paths.items()]
+    return publish_files(Path(out_dir), rendered.files, force=force)
