@@ -195,7 +195,7 @@ def test_force_never_replaces_a_folder_that_is_not_an_archive(tiny, tmp_path):
     out = tmp_path / "documents"
     out.mkdir()
     (out / "thesis.docx").write_bytes(b"precious")
-    with pytest.raises(OutputError, match="not an earlier archive"):
+    with pytest.raises(OutputError, match="not a reportgen archive"):
         _run(tiny, out, force=True)
     assert _files(out) == ["thesis.docx"]
 

@@ -20,9 +20,11 @@ either absent, the old archive, or the complete new one: never half-written.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -43,6 +45,7 @@ from reportgen.archive.layout import (
     scope_folder,
 )
 from reportgen.archive.manifest import (
+    MANIFEST_FORMAT,
     build_manifest,
     configuration_entry,
     fingerprint,
@@ -64,7 +67,13 @@ from reportgen.archive.workers import (
 from reportgen.config import Config
 from reportgen.data.dataset import Dataset
 from reportgen.errors import OutputError, ReportgenError
-from reportgen.output import write_atomic
+from reportgen.output import (
+    make_staging,
+    refuse_source_overlap,
+    release_staging,
+    remove_stale_staging,
+    write_atomic,
+)
 from reportgen.resources import templates_dir as builtin_templates_dir
 from reportgen.scope import Scope
 
@@ -158,19 +167,46 @@ def _build_models(engine: Any, period: Any, scopes: list[Scope], config: Config)
         return models, errors
 
 
-def _check_out_dir(out_dir: Path, force: bool) -> None:
+def _check_out_dir(out_dir: Path, force: bool, source: Path | None, dataset: Dataset) -> None:
+    """Refuse an output folder that would put the data or someone's files at risk.
+
+    The archive may not be, hold or lie inside the data source, whatever the options.
+    An existing folder is replaced only with ``--force``, and then only when it is empty
+    or holds a reportgen archive (its manifest.json parses and says so): never an
+    arbitrary folder that merely has a file of that name.
+    """
+    refuse_source_overlap(out_dir, source, dataset.sources.values())
     if not out_dir.exists() and not out_dir.is_symlink():
         return
+    if out_dir.is_symlink():
+        raise OutputError(f"{out_dir} is a link; give the folder it points to as --out")
     if not out_dir.is_dir():
         raise OutputError(f"{out_dir} exists and is not a folder; choose another --out")
     if not force:
         raise OutputError(f"{out_dir} already exists; use --force to replace the whole archive")
-    if any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file():
-        # --force replaces an earlier archive, never an arbitrary folder of someone's files.
+    if any(out_dir.iterdir()) and not is_reportgen_archive(out_dir):
         raise OutputError(
-            f"{out_dir} is not empty and holds no {MANIFEST}, so it is not an earlier archive; "
-            "refusing to replace it even with --force"
+            f"{out_dir} is not empty and is not a reportgen archive (no {MANIFEST} of format "
+            f"{MANIFEST_FORMAT}); refusing to replace it even with --force"
         )
+
+
+# An archive's manifest lists every file; a few MiB even for a centre's year.
+_MANIFEST_MAX_BYTES = 64 << 20
+
+
+def is_reportgen_archive(folder: Path) -> bool:
+    """True when ``folder`` holds a manifest.json written by reportgen: a regular file (not a
+    link), of sane size, whose JSON says it is a reportgen archive manifest."""
+    path = folder / MANIFEST
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MANIFEST_MAX_BYTES:
+            return False
+        manifest = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT
 
 
 @contextlib.contextmanager
@@ -191,15 +227,12 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _publish(staging: Path, out_dir: Path, force: bool) -> None:
+def _publish(
+    staging: Path, out_dir: Path, force: bool, source: Path | None, dataset: Dataset
+) -> None:
     """Rename the finished archive into place, replacing an old one whole."""
-    _check_out_dir(out_dir, force)  # again: the folder may have appeared while rendering
+    # Again: the folder may have appeared while rendering.
+    _check_out_dir(out_dir, force, source, dataset)
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
@@ -223,21 +256,24 @@ def build_archive(
     *,
     force: bool = False,
     progress: Callable[[int, str], AbstractContextManager[Callable[[int], None]]] | None = None,
+    source: Path | None = None,
 ) -> ArchiveResult:
     """Write the archive of ``period`` to ``out_dir``; see the module docstring.
 
     ``progress(total, description)`` is a context manager giving the callback told how many
     reports just finished (default: a rich progress bar on stderr, silent off a terminal).
     With ``jobs > 1`` worker processes re-import the calling script (``forkserver``), so a
-    script calling this must do so under ``if __name__ == "__main__":``.
+    script calling this must do so under ``if __name__ == "__main__":``. ``source`` is the
+    data source as given (folder or workbook): the archive may not be, hold or lie inside it.
     """
     from reportgen.metrics import MetricsEngine
     from reportgen.periods import parse_period
     from reportgen.render.report import ReportOptions
 
     started = time.perf_counter()
-    out_dir = Path(out_dir)
-    _check_out_dir(out_dir, force)
+    shown_dir = Path(out_dir)  # paths are reported as the user gave them
+    out_dir = Path(os.path.abspath(out_dir))  # "." has a name and a parent to stage beside
+    _check_out_dir(out_dir, force, source, dataset)
     period_obj = parse_period(period) if isinstance(period, str) else period
 
     engine = MetricsEngine(dataset, config)
@@ -266,11 +302,10 @@ def build_archive(
         models, model_errors = _build_models(engine, period_obj, scopes, config)
     jobs, failed_early = _plan_reports(scopes, models, model_errors, options.languages, notes)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     total = len(jobs) + len(failed_early)
-    staging = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
-    # mkdtemp makes a private (0700) folder; the archive is for others to read too.
-    os.chmod(staging, 0o777 & ~_current_umask())
+    # A run killed with SIGKILL left its staging folder; its owner is gone, so it goes.
+    remove_stale_staging(out_dir.parent, f"{glob_escape(out_dir.name)}.tmp-*")
+    staging = make_staging(out_dir.parent, f"{out_dir.name}.tmp-")
     try:
         with _sigterm_as_interrupt():
             bar = progress or progress_bar
@@ -293,14 +328,15 @@ def build_archive(
             records += _write_index(staging, rows, period_obj.label, options.languages[0])
             manifest = _manifest(dataset, period_obj, config, options, outcomes, records)
             write_atomic(staging / MANIFEST, manifest_bytes(manifest))
-            _publish(staging, out_dir, force)
+            release_staging(staging)
+            _publish(staging, out_dir, force, source, dataset)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    written = sorted(out_dir / record.path for record in records)
-    written.append(out_dir / MANIFEST)
+    written = sorted(shown_dir / record.path for record in records)
+    written.append(shown_dir / MANIFEST)
     return ArchiveResult(
-        out_dir=out_dir,
+        out_dir=shown_dir,
         period_label=period_obj.label,
         reports=total,
         written=written,

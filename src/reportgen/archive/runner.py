@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -92,7 +93,7 @@ def _render_in_pool(
         max_workers=processes,
         mp_context=_pool_context(),
         initializer=init_worker_process,
-        initargs=(config, report_options, root),
+        initargs=(config, report_options, root, os.getpid()),
     )
     try:
         pending = {executor.submit(render_chunk_in_worker, chunk) for chunk in chunks}

@@ -13,6 +13,10 @@ worker goes on with the next one.
 from __future__ import annotations
 
 import hashlib
+import os
+import select
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,9 +105,45 @@ def describe_error(exc: BaseException) -> str:
 _WORKER: RenderWorker | None = None
 
 
-def init_worker_process(config: Config, report_options: dict[str, Any], root: Path) -> None:
+def init_worker_process(
+    config: Config, report_options: dict[str, Any], root: Path, parent_pid: int | None = None
+) -> None:
     global _WORKER
+    if parent_pid is not None:
+        exit_with_parent(parent_pid)
     _WORKER = RenderWorker(config, report_options, root)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """End this worker as soon as the reportgen process that started the pool is gone.
+
+    A pool's workers are children of the forkserver, not of reportgen, so nothing tells
+    them when reportgen is killed with SIGKILL: they would wait for work forever, half a
+    gigabyte each. A daemon thread waits on a pidfd of the parent (Linux) or polls for it.
+    """
+    threading.Thread(
+        target=_wait_for_exit, args=(parent_pid,), name="exit-with-parent", daemon=True
+    ).start()
+
+
+def _wait_for_exit(pid: int) -> None:
+    try:
+        descriptor = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)  # gone already
+    except (AttributeError, OSError):
+        descriptor = None  # no pidfd here: poll instead
+    if descriptor is not None:
+        select.select([descriptor], [], [])  # readable once the process has exited
+        os._exit(1)
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
 
 
 def render_chunk_in_worker(jobs: list[ReportJob]) -> list[ReportOutcome]:
