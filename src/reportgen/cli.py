@@ -19,13 +19,37 @@ SOURCE = click.Path(exists=True, path_type=Path)
 
 
 class ReportgenGroup(click.Group):
-    """Turns a :class:`ReportgenError` into one clear message on stderr and exit 1."""
+    """Turns a :class:`ReportgenError` into one clear message on stderr and exit 1.
+
+    The readers and writers name the file in their own errors; what still escapes them
+    by class (the disk, the memory, input nested too deeply for the parsers) is caught
+    here as a last line, so a user never sees a traceback for a problem of the machine
+    or the input. Any other exception is a bug and shows its traceback.
+    """
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except ReportgenError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(describe_os_error(exc)) from None
+        except MemoryError:
+            raise click.ClickException(
+                "ran out of memory; the input is larger than this machine can hold"
+            ) from None
+        except RecursionError:
+            raise click.ClickException(
+                "an input is nested too deeply to read (a hostile or damaged file)"
+            ) from None
+
+
+def describe_os_error(exc: OSError) -> str:
+    """'/x/y: No space left on device', naming the file when the error does."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return f"{exc.filename}: {reason}"
+    return f"input/output error: {reason}"
 
 
 def _config_option(func):
@@ -289,7 +313,9 @@ def report(
         templates_dir=templates_dir,
         reference_docx=reference_docx,
     )
-    _echo_paths(write_report(dataset, period, scope, config, options, out_dir, force=force))
+    _echo_paths(
+        write_report(dataset, period, scope, config, options, out_dir, force=force, source=source)
+    )
 
 
 @cli.command()
@@ -382,7 +408,7 @@ def archive(
         reference_docx=reference_docx,
         jobs=jobs,
     )
-    result = build_archive(dataset, period, config, options, out_dir, force=force)
+    result = build_archive(dataset, period, config, options, out_dir, force=force, source=source)
     _echo_paths(result.written)
     click.echo(result.summary(), err=True)
     if result.failures:
