@@ -38,6 +38,17 @@ def test_parse(label, kind, start, end, expected_months):
     assert period == Period(label=label, kind=kind, months=expected_months, start=start, end=end)
 
 
+@pytest.mark.parametrize(
+    "label", ["2024-9", "2024/09", "2024.9", "2024年9月", "２０２４－０９", "202409", " 2024-09 "]
+)
+def test_a_month_is_accepted_in_every_form_the_data_files_accept(label):
+    assert parse_period(label).label == "2024-09"
+
+
+def test_a_run_of_months_takes_the_same_month_forms():
+    assert parse_period("2024/3..2024年8月").label == "2024-03..2024-08"
+
+
 def test_lowercase_quarter_and_spaces_are_normalised():
     assert parse_period(" 2024-q3 ").label == "2024-Q3"
     assert parse_period("2024-h1").label == "2024-H1"
@@ -46,7 +57,7 @@ def test_lowercase_quarter_and_spaces_are_normalised():
 
 @pytest.mark.parametrize(
     "label",
-    ["", "2024-13", "2024-00", "2024-Q5", "2024-Q0", "2024-H3", "24-09", "2024/09", "Sept 2024",
+    ["", "2024-13", "2024-00", "2024-Q5", "2024-Q0", "2024-H3", "24-09", "2024/09/01", "Sept 2024",
      "2024-09..", "2024-09..2024-13"],
 )  # fmt: skip
 def test_bad_labels_name_what_was_found_and_the_accepted_forms(label):

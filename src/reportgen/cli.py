@@ -14,12 +14,84 @@ import click
 from reportgen import __version__
 from reportgen.errors import ReportgenError
 
-LANGS = click.Choice(["zh-CN", "zh-TW", "en"])
 SOURCE = click.Path(exists=True, path_type=Path)
 
 
+class CommaList(click.ParamType):
+    """``zh-CN,en`` or ``md,docx``: known items in any letter case, checked while the
+    command line is read, so a mistake is a usage error like any other option's."""
+
+    name = "list"
+
+    def __init__(self, what: str, allowed: tuple[str, ...]) -> None:
+        self.what = what
+        self.allowed = allowed
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        from reportgen.choices import split_list
+
+        try:
+            return ",".join(split_list(value, self.what, self.allowed))
+        except ReportgenError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class PeriodLabel(click.ParamType):
+    """A period label in any form the data accepts, normalised (``2024/9`` → ``2024-09``)."""
+
+    name = "period"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        from reportgen.periods import parse_period
+
+        try:
+            return parse_period(value).label
+        except ReportgenError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class OneOf(CommaList):
+    """One choice in any letter case, named as the docs spell it in the message."""
+
+    name = "choice"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        canonical = {choice.casefold(): choice for choice in self.allowed}
+        chosen = canonical.get(str(value).strip().casefold())
+        if chosen is None:
+            self.fail(
+                f"unknown {self.what} {value!r}; expected one of {', '.join(self.allowed)}",
+                param,
+                ctx,
+            )
+        return chosen
+
+    def get_metavar(self, param, ctx=None):  # type: ignore[override]
+        return "[" + "|".join(self.allowed) + "]"
+
+
+LANGS = OneOf("language", ("zh-CN", "zh-TW", "en"))
+LANG_LIST = CommaList("language", ("zh-CN", "zh-TW", "en"))
+REPORT_FORMATS = CommaList("format", ("md", "docx"))
+
+
+class CommandLineError(click.ClickException):
+    """A mistake in the command line itself, said in one line (exit 2), not Click's usage
+    block: the option, what was found, what is accepted, and where help is."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message())
+        self.command_path = error.ctx.command_path if error.ctx is not None else "reportgen"
+
+    def format_message(self) -> str:
+        return f"{self.message} (see '{self.command_path} --help')"
+
+
 class ReportgenGroup(click.Group):
-    """Turns a :class:`ReportgenError` into one clear message on stderr and exit 1.
+    """Turns a :class:`ReportgenError` into one clear message on stderr and exit 1, and a
+    mistake in the command line into one line and exit 2.
 
     The readers and writers name the file in their own errors; what still escapes them
     by class (the disk, the memory, input nested too deeply for the parsers) is caught
@@ -27,9 +99,17 @@ class ReportgenGroup(click.Group):
     or the input. Any other exception is a bug and shows its traceback.
     """
 
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise CommandLineError(exc) from None
+
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise CommandLineError(exc) from None
         except ReportgenError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
@@ -75,6 +155,7 @@ def _period_option(func):
         "-p",
         required=True,
         metavar="P",
+        type=PeriodLabel(),
         help="2024-09, 2024-Q3, 2024-H2, 2024 or 2024-03..2024-08.",
     )(func)
 
@@ -178,7 +259,7 @@ def validate(source: Path, skip_bad_rows: bool, config_path: Path | None) -> Non
     "fmt",
     default="csv",
     show_default=True,
-    type=click.Choice(["csv", "xlsx", "parquet"]),
+    type=OneOf("format", ("csv", "xlsx", "parquet")),
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def sample_data(
@@ -221,7 +302,7 @@ def sample_data(
     "fmt",
     default="table",
     show_default=True,
-    type=click.Choice(["table", "json", "csv"]),
+    type=OneOf("format", ("table", "json", "csv")),
 )
 @_skip_option
 @_config_option
@@ -258,7 +339,12 @@ def metrics(
 @_scope_options
 @click.option("--lang", default=None, type=LANGS, help="Report language [default: zh-CN].")
 @click.option(
-    "--format", "formats", default="md,docx", show_default=True, help="Comma-separated: md, docx."
+    "--format",
+    "formats",
+    default="md,docx",
+    show_default=True,
+    type=REPORT_FORMATS,
+    help="Comma-separated: md, docx.",
 )
 @click.option(
     "--notes",
@@ -361,8 +447,14 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
     type=click.IntRange(1),
     help="Processes to render with [default: the machine's cores].",
 )
-@click.option("--lang", "langs", default=None, help="Comma-separated languages [default: zh-CN].")
-@click.option("--format", "formats", default="md,docx", show_default=True)
+@click.option(
+    "--lang",
+    "langs",
+    default=None,
+    type=LANG_LIST,
+    help="Comma-separated languages [default: zh-CN].",
+)
+@click.option("--format", "formats", default="md,docx", show_default=True, type=REPORT_FORMATS)
 @click.option(
     "--notes",
     "notes_dir",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -20,15 +21,30 @@ from reportgen.errors import PeriodError
 PeriodKind = Literal["month", "quarter", "half", "year", "range"]
 
 ACCEPTED_FORMS = (
-    "2024-09 (a month), 2024-Q3 (a quarter), 2024-H2 (a half year), "
-    "2024 (a year) or 2024-03..2024-08 (a run of whole months)"
+    "2024-09 (a month; also 2024-9, 2024/09, 2024年9月 as in the data), 2024-Q3 (a quarter), "
+    "2024-H2 (a half year), 2024 (a year) or 2024-03..2024-08 (a run of whole months)"
 )
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The month forms the data files accept (2024-09, 2024-9, 2024/09, 2024.9, 2024年9月,
+# 202409), so a period is written on the command line as it is in the data.
+_MONTH_FORMS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _HALF = re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
-_RANGE = re.compile(r"^(\d{4}-\d{2})\s*\.\.\s*(\d{4}-\d{2})$")
+_RANGE = re.compile(r"^(.+?)\s*\.\.\s*(.+)$")
+
+
+def month_from_text(text: str) -> str | None:
+    """A month as exports write it (see ``_MONTH_FORMS``) → ``"YYYY-MM"``; None if it is not
+    one. Full-width digits and punctuation are folded first."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    match = _MONTH_FORMS.match(folded) or _COMPACT_MONTH.match(folded)
+    if match is None:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
 
 
 def month_index(label: str) -> int:
@@ -94,9 +110,9 @@ class Period:
 
 def parse_period(label: str) -> Period:
     """Parse a period label; a bad one raises :class:`PeriodError` naming the accepted forms."""
-    text = str(label).strip()
-    if match := _MONTH.match(text):
-        return _period_of_kind("month", month_index(text))
+    text = unicodedata.normalize("NFKC", str(label)).strip()
+    if month := month_from_text(text):
+        return _period_of_kind("month", month_index(month))
     if match := _QUARTER.match(text):
         year, quarter = int(match.group(1)), int(match.group(2))
         return _period_of_kind("quarter", year * 12 + (quarter - 1) * 3)
@@ -105,8 +121,9 @@ def parse_period(label: str) -> Period:
         return _period_of_kind("half", year * 12 + (half - 1) * 6)
     if match := _YEAR.match(text):
         return _period_of_kind("year", int(match.group(1)) * 12)
-    if match := _RANGE.match(text):
-        first, last = month_index(match.group(1)), month_index(match.group(2))
+    if (match := _RANGE.match(text)) and all(map(month_from_text, match.groups())):
+        first = month_index(month_from_text(match.group(1)) or "")
+        last = month_index(month_from_text(match.group(2)) or "")
         if last < first:
             raise PeriodError(
                 f"period '{label}' ends before it starts; expected the first month before the last"

@@ -102,7 +102,7 @@ def test_errors_are_one_clear_message(source):
     assert "2024-10, 2024-11, 2024-12" in result.output
     assert "Traceback" not in result.output
     result = run(source, "--period", "Sept", "--all")
-    assert result.exit_code == 1 and "not a period label" in result.output
+    assert result.exit_code == 2 and "not a period label" in result.output
     result = run(source, "--period", "2024-09", "--collector", "C7")
     assert result.exit_code == 1 and "collector 'C7'" in result.output
     result = run(source, "--period", "2024-09")

@@ -7,29 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.choices import split_list
 from reportgen.config import LANGUAGES
 from reportgen.errors import ReportgenError
 
 FORMATS = ("md", "docx")
-
-
-def split_list(value: str | Sequence[str], what: str, allowed: Sequence[str]) -> tuple[str, ...]:
-    """Parse ``"zh-CN,en"`` (or a sequence) into unique items, order kept, each in ``allowed``."""
-    items = value.split(",") if isinstance(value, str) else list(value)
-    chosen: list[str] = []
-    for raw in items:
-        item = raw.strip()
-        if not item:
-            continue
-        if item not in allowed:
-            raise ReportgenError(
-                f"unknown {what} {item!r}; expected one or more of {', '.join(allowed)}"
-            )
-        if item not in chosen:
-            chosen.append(item)
-    if not chosen:
-        raise ReportgenError(f"no {what} given; expected one or more of {', '.join(allowed)}")
-    return tuple(chosen)
 
 
 @dataclass(frozen=True)

@@ -68,19 +68,10 @@ class ReportOptions:
 
 
 def parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
-    """'md,docx' → ('md', 'docx'); order kept, duplicates dropped, unknown names refused."""
-    items = formats.split(",") if isinstance(formats, str) else list(formats)
-    chosen: list[str] = []
-    for item in (str(i).strip().lower() for i in items):
-        if not item:
-            continue
-        if item not in FORMATS:
-            raise ReportgenError(f"unknown format '{item}'; expected md, docx or md,docx")
-        if item not in chosen:
-            chosen.append(item)
-    if not chosen:
-        raise ReportgenError("no output format given; expected md, docx or md,docx")
-    return tuple(chosen)
+    """'md,docx' → ('md', 'docx'); order kept, duplicates dropped, any case, unknown refused."""
+    from reportgen.choices import split_list
+
+    return split_list(formats, "format", FORMATS)
 
 
 @dataclass
