@@ -23,13 +23,15 @@ def progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]
         TimeRemainingColumn,
     )
 
+    # Each time says what it is, in front of it ("elapsed 0:00:18 · left 0:00:02"): two bare
+    # times side by side read as "18 s left".
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("reports"),
+        TextColumn("reports · elapsed"),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("· left"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
