@@ -89,11 +89,20 @@ class ArchiveResult:
     # Staging or set-aside folders of earlier runs that were killed outright.
     leftovers: list[Path] = field(default_factory=list)
 
+    @property
+    def listed(self) -> int:
+        """Files the manifest lists (every file written but the manifest itself), the count
+        ``verify`` checks."""
+        return sum(
+            1 for path in self.written if path.name != MANIFEST or path.parent != self.out_dir
+        )
+
     def summary(self) -> str:
         done = self.reports - len(self.failures)
         lines = [
             f"{self.out_dir}: {done} of {self.reports} report(s) written, "
-            f"{len(self.failures)} failed; {len(self.written)} file(s) in {self.seconds:.1f} s"
+            f"{len(self.failures)} failed; {self.listed} file(s) listed in {MANIFEST}, "
+            f"in {self.seconds:.1f} s"
         ]
         if self.failures:
             lines.append("failed reports (also listed in index.md and index.csv):")
