@@ -22,6 +22,24 @@ class FindingText:
     plan: str
 
 
+# The three kinds of compliance flag: (metric, Chinese label, unit, English label).
+_COMPLIANCE_KINDS = (
+    ("after_hours_contacts", "非规定时段联络", "次", "contacts outside permitted hours"),
+    (
+        "excess_attempt_days",
+        "单日未接通拨打超限",
+        "户次",
+        "account-days over the unanswered-call limit",
+    ),
+    (
+        "excess_connected_days",
+        "单日接通通话超限",
+        "户次",
+        "account-days over the connected-call limit",
+    ),
+)
+
+
 def _before(fmt: Formatter, previous: float | None, kind: str = "pct") -> tuple[str, str]:
     """The clause that states the previous period's figure, when there is one."""
     if previous is None:
@@ -135,7 +153,8 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
         en_goal = ", ".join(f"{b} {pct(goal)}" for b, _, _, goal in f.buckets)
         zh = (
             f"{names} 段回收率不及去年同期：{zh_each}。",
-            f"分析 {names} 段客户构成与去年的差异，提高这些账龄段的联络频次，并多安排外访。",
+            f"分析 {names} 段客户构成与去年的差异，提高"
+            f"{'这些账龄段' if len(f.buckets) > 1 else '该账龄段'}的联络频次，并多安排外访。",
             f"下期回收率恢复到去年同期的水平：{zh_goal}。",
         )
         en = (
@@ -190,25 +209,24 @@ def describe_finding(finding: Finding, fmt: Formatter) -> FindingText:
             else "No complaints next period.",
         )
     elif f.code == "compliance_flags":
-        after, attempts, connected = (
-            fmt.count(counts["after_hours_contacts"]),
-            fmt.count(counts["excess_attempt_days"]),
-            fmt.count(counts["excess_connected_days"]),
-        )
+        # Only the kinds that occurred: "0 户次" of a kind is not a problem to list.
+        kinds = [
+            (counts[key], zh_label, zh_unit, en_label)
+            for key, zh_label, zh_unit, en_label in _COMPLIANCE_KINDS
+            if counts[key]
+        ]
         total = fmt.count(f.value)
+        zh_items = "，".join(f"{label} {fmt.count(n)} {unit}" for n, label, unit, _ in kinds)
+        en_items = ", ".join(f"{label} {fmt.count(n)}" for n, _, _, label in kinds)
         zh = (
-            f"存在合规提示 {total} 项：非规定时段联络 {after} 次，"
-            f"单日未接通拨打超限 {attempts} 户次，"
-            f"单日接通通话超限 {connected} 户次"
+            f"存在合规提示 {total} 项：{zh_items}"
             + (f"（上期共 {fmt.count(f.previous)} 项）" if f.previous is not None else "")
             + "。",
             "严格遵守联络时段和频次限制，拨打前查看当日已拨次数，由系统在超限时自动拦截。",
             "下期合规提示降为零。",
         )
         en = (
-            f"{fmt.counted(f.value, 'compliance flag')}: contacts outside permitted hours {after}, "
-            f"account-days over the unanswered-call limit {attempts}, account-days over the "
-            f"connected-call limit {connected}"
+            f"{fmt.counted(f.value, 'compliance flag')}: {en_items}"
             + (
                 f" (previous period {fmt.count(f.previous)} in all)"
                 if f.previous is not None

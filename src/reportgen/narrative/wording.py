@@ -37,7 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col.closing_balance": {"zh-CN": "期末余额（{unit}）", "en": "Balance at end ({unit})"},
     "col.channel": {"zh-CN": "渠道", "en": "Channel"},
     "col.recovered": {"zh-CN": "回收金额（{unit}）", "en": "Recovered ({unit})"},
-    "col.share": {"zh-CN": "占比", "zh-TW": "占比", "en": "Share"},
+    "col.share": {"zh-CN": "占比", "zh-TW": "佔比", "en": "Share"},
     "col.recovery_rate": {"zh-CN": "回收率", "en": "Recovery rate"},
     "col.contacts": {"zh-CN": "联络次数", "en": "Contacts"},
     "col.connected": {"zh-CN": "接通", "en": "Connected"},

@@ -138,7 +138,10 @@ class Renderer:
         chosen_notes = notes if notes is not None else self.options.notes
         context = build_context(model, self.formatter, chosen_notes, image_paths)
         text = render_template(self.environment, model.kind + TEMPLATE_SUFFIX, context)
-        return tidy_markdown(text), images
+        text = tidy_markdown(text)
+        if self.options.language.startswith("zh"):
+            text = close_han_gaps(text)
+        return text, images
 
     def render(self, model: ReportModel, notes: Notes | None = None) -> RenderedReport:
         markdown, images = self.render_markdown(model, notes)
@@ -153,7 +156,7 @@ class Renderer:
             properties = DocProperties(
                 title=title,
                 subject=report_subject(model, self.options.language),
-                author=model.organisation,
+                author=report_author(model),
                 period_start=model.period.start,
                 period_end=model.period.end,
                 language=self.options.language,
@@ -192,6 +195,19 @@ def tidy_markdown(text: str) -> str:
     return "\n".join(blocks) + "\n"
 
 
+# A space between two Han characters: templates put spaces around figures (共 3 户), and a
+# figure that turns out to be a word or a name (无法计算, 胡平) must not keep them.
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
+
+
+def close_han_gaps(markdown: str) -> str:
+    """Chinese prose has no spaces between characters: remove one left between two Han
+    characters, outside tables (whose cells are padded on purpose)."""
+    return "\n".join(
+        line if line.startswith("|") else _HAN_GAP.sub("", line) for line in markdown.split("\n")
+    )
+
+
 _LIST_ITEM = re.compile(r"^(\s*[-*+] |\s*\d+\. )")
 
 
@@ -227,6 +243,19 @@ def report_subject(model: ReportModel, language: str) -> str:
     if model.kind == "team" and model.scope.kind == "all":
         zh, en = "全体催收员工作报告", "Collection report for all collectors"
     return localise(zh, en, language) + " · " + period_display(model.period, language)
+
+
+def report_author(model: ReportModel) -> str:
+    """Who wrote it, as Word shows it: the collector for their own summary, the supervisor
+    (else the organisation) for a team's, the organisation for the whole centre's."""
+    info = model.scope
+    if info.kind == "collector":
+        candidates = (info.name, info.id, model.organisation)
+    elif info.kind == "team":
+        candidates = (info.supervisor, model.organisation, info.name)
+    else:
+        candidates = (model.organisation,)
+    return next((str(c).strip() for c in candidates if c and str(c).strip()), "")
 
 
 def markdown_title(markdown: str) -> str | None:
