@@ -7,12 +7,13 @@ a truncated one. A run that writes several files (a report with its Word file
 and charts) writes them all into a hidden staging folder inside the output
 folder first and moves them into place at the end; a staging folder left by a
 run that was killed (``kill -9`` gives no chance to clean up) is recognised by
-the owner it names and removed by the next run.
+the owner its name carries and removed by the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import re
@@ -184,9 +185,6 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
 
 # ------------------------------------------------------------------ staging folders
 
-OWNER_FILE = ".reportgen-owner"
-
-
 def _process_start(pid: int) -> str | None:
     """When ``pid`` started (clock ticks since boot), so a reused pid is not taken for its
     former owner; None where /proc cannot tell."""
@@ -207,42 +205,41 @@ def _process_alive(pid: int, started: str | None) -> bool:
     return started is None or _process_start(pid) in (started, None)
 
 
+def _owner_tag() -> str:
+    pid = os.getpid()
+    return f"{pid}-{_process_start(pid) or 0}-"
+
+
 def make_staging(parent: Path, prefix: str) -> Path:
-    """A new staging folder in ``parent``, readable as the user's umask says, naming this
-    process as its owner so a later run can tell a dead run's folder from a live one's."""
+    """A new staging folder in ``parent``, readable as the user's umask says, whose name
+    carries this process's id and start time (``<prefix><pid>-<start>-<random>``), so a
+    later run can tell a dead run's folder from a live one's. The owner is in the name,
+    not in a file, so there is no moment when the folder exists unmarked."""
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=prefix + _owner_tag(), dir=parent))
         os.chmod(staging, 0o777 & ~_current_umask())  # mkdtemp makes it private (0700)
-        pid = os.getpid()
-        (staging / OWNER_FILE).write_text(f"{pid} {_process_start(pid) or '-'}\n")
     except OSError as exc:
         raise _write_error(parent, exc) from None
     return staging
 
 
-def release_staging(staging: Path) -> None:
-    """Drop the owner mark before the folder's contents are published as they are."""
-    with contextlib.suppress(FileNotFoundError):
-        (staging / OWNER_FILE).unlink()
-
-
-def _is_stale(folder: Path) -> bool:
+def _is_stale(folder: Path, prefix: str) -> bool:
     try:
-        pid_text, started = (folder / OWNER_FILE).read_text().split()
+        pid_text, started, _random = folder.name[len(prefix) :].split("-", 2)
         pid = int(pid_text)
-    except (OSError, ValueError):
-        return False  # not marked by reportgen (or being published): leave it alone
-    return not _process_alive(pid, None if started == "-" else started)
+    except ValueError:
+        return False  # not named by this version of reportgen: leave it alone
+    return not _process_alive(pid, None if started == "0" else started)
 
 
-def remove_stale_staging(parent: Path, pattern: str) -> list[Path]:
-    """Remove staging folders matching ``pattern`` in ``parent`` whose owner process is gone
-    (a run killed with SIGKILL); a live run's folder is left alone."""
+def remove_stale_staging(parent: Path, prefix: str) -> list[Path]:
+    """Remove staging folders named ``<prefix><pid>-<start>-...`` in ``parent`` whose owner
+    process is gone (a run killed with SIGKILL); a live run's folder is left alone."""
     removed = []
     with contextlib.suppress(OSError):
-        for folder in sorted(parent.glob(pattern)):
-            if folder.is_dir() and not folder.is_symlink() and _is_stale(folder):
+        for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
+            if folder.is_dir() and not folder.is_symlink() and _is_stale(folder, prefix):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
@@ -273,7 +270,7 @@ def publish_files(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> 
     targets = {relative: path_inside(out_dir, relative) for relative in files}
     tops = sorted({PurePosixPath(relative).parts[0] for relative in files}, key=_publish_order)
     refuse_existing([out_dir / top for top in tops], force=force)
-    remove_stale_staging(out_dir, STAGING_PREFIX + "*")
+    remove_stale_staging(out_dir, STAGING_PREFIX)
     staging = make_staging(out_dir, STAGING_PREFIX)
     try:
         for relative, data in files.items():

@@ -70,7 +70,6 @@ from reportgen.errors import OutputError, ReportgenError
 from reportgen.output import (
     make_staging,
     refuse_source_overlap,
-    release_staging,
     remove_stale_staging,
     write_atomic,
 )
@@ -313,7 +312,7 @@ def build_archive(
 
     total = len(jobs) + len(failed_early)
     # A run killed with SIGKILL left its staging folder; its owner is gone, so it goes.
-    remove_stale_staging(out_dir.parent, f"{glob_escape(out_dir.name)}.tmp-*")
+    remove_stale_staging(out_dir.parent, f"{out_dir.name}.tmp-")
     staging = make_staging(out_dir.parent, f"{out_dir.name}.tmp-")
     try:
         with _sigterm_as_interrupt():
@@ -337,7 +336,6 @@ def build_archive(
             records += _write_index(staging, rows, period_obj.label, options.languages[0])
             manifest = _manifest(dataset, period_obj, config, options, outcomes, records)
             write_atomic(staging / MANIFEST, manifest_bytes(manifest))
-            release_staging(staging)
             _publish(staging, out_dir, force, source, dataset)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
