@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -24,16 +25,17 @@ from reportgen.config import Config
 from reportgen.data import validate_rules as rules
 from reportgen.data.aliases import HEADER_ALIASES, TABLE_ALIASES, AliasBook, build_alias_book
 from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
-from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows
+from reportgen.data.numbers import MAX_AMOUNT
+from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows, header_like
 from reportgen.data.read_csv import read_csv_table
 from reportgen.data.read_parquet import read_parquet_table
 from reportgen.data.read_source import TableFile, locate_tables, sheet_for_table, source_label
 from reportgen.data.read_xlsx import read_sheet
 from reportgen.data.schema import SCHEMA, Kind
-from reportgen.data.validate_cells import convert_column
+from reportgen.data.validate_cells import Reading, convert_column
 from reportgen.data.validate_errors import UnlistedDataError
 from reportgen.data.validate_rules import RuleBreach
-from reportgen.errors import DataError, Problem
+from reportgen.errors import ConfigError, DataError, Problem
 
 __all__ = ["load_source"]
 
@@ -59,7 +61,7 @@ class _LoadedTable:
     def add(
         self,
         positions: np.ndarray,
-        header: str,
+        header: str | None,
         expected: str,
         describe: Callable[[np.ndarray], list[str]],
     ) -> None:
@@ -100,7 +102,9 @@ def load_source(
     Raises :class:`DataError` listing every problem found, per file.
     """
     source = Path(source)
-    book = build_alias_book((config or Config()).aliases)
+    config = config or Config()
+    book = build_alias_book(config.aliases)
+    reading = Reading(config.organisation.currency, _checked_zone(config.organisation.timezone))
     if not source.exists():
         raise DataError(
             [Problem(str(source), None, None, "nothing at this path", "a folder or .xlsx workbook")]
@@ -113,7 +117,7 @@ def load_source(
     loaded: dict[str, _LoadedTable] = {}
     for table in TABLES:
         if table in files:
-            result = _load_table(files[table], book, fatal, worded)
+            result = _load_table(files[table], book, reading, fatal, worded)
             if result is not None:
                 loaded[table] = result
 
@@ -153,6 +157,20 @@ def load_source(
     return dataset
 
 
+def _checked_zone(name: str) -> str:
+    """The configured time zone, once checked, so a typo fails before any file is read."""
+    if not name:
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"[organisation] timezone: unknown time zone {name!r}; "
+            'expected an IANA name such as "Asia/Shanghai"'
+        ) from None
+    return name
+
+
 def _missing_table(source: Path, table: str) -> Problem:
     examples = ", ".join([f"{table}.csv", f"{table}.xlsx", *TABLE_ALIASES[table][:2]])
     return Problem(
@@ -164,7 +182,7 @@ def _missing_table(source: Path, table: str) -> Problem:
     )
 
 
-def _read(file: TableFile, book: AliasBook) -> RawTable:
+def _read(file: TableFile, book: AliasBook, timezone: str) -> RawTable:
     def header_kind(header: str) -> Kind | None:
         column = book.column_for_header(file.table, header)
         return SCHEMA[file.table].column(column).kind if column else None  # type: ignore[union-attr]
@@ -172,19 +190,19 @@ def _read(file: TableFile, book: AliasBook) -> RawTable:
     if file.format in (".csv", ".csv.gz"):
         return read_csv_table(file.path, file.table, file.label, header_kind)
     if file.format in (".parquet", ".pq"):
-        return read_parquet_table(file.path, file.table, file.label, header_kind)
+        return read_parquet_table(file.path, file.table, file.label, header_kind, timezone)
     sheet = file.sheet or sheet_for_table(file.path, file.table)
     return read_sheet(file.path, sheet, file.table, file.label, header_kind)
 
 
 def _load_table(
-    file: TableFile, book: AliasBook, fatal: list[Problem], worded_limit: int
+    file: TableFile, book: AliasBook, reading: Reading, fatal: list[Problem], worded_limit: int
 ) -> _LoadedTable | None:
     """Read, match headers, convert and check one table; ``None`` if it cannot be used."""
     try:
-        raw = drop_blank_rows(_read(file, book))
+        raw = drop_blank_rows(_read(file, book, reading.timezone))
     except UnreadableFile as exc:
-        fatal.append(Problem(file.label, None, None, exc.found, exc.expected))
+        fatal.append(Problem(file.label, exc.row, exc.column, exc.found, exc.expected))
         return None
     schema = SCHEMA[file.table]
     header_of: dict[str, str] = {}
@@ -224,13 +242,16 @@ def _load_table(
         worded_limit,
         problems=list(raw.problems),
     )
+    _repeated_headers(loaded, book, position_of)
     frame: dict[str, pd.Series] = {}
     for column in schema.columns:
         if column.name not in header_of:
             continue
         cells = raw.cells[position_of[column.name]]
-        converted = convert_column(cells, column, book.value_map(column.name))
+        converted = convert_column(cells, column, book.value_map(column.name), reading)
         frame[column.name] = converted.values
+        if column.kind is Kind.MONEY:
+            fatal.extend(_money_total(file, header_of[column.name], converted.values))
         for issue in converted.issues:
             loaded.add(
                 np.flatnonzero(issue.mask),
@@ -241,6 +262,52 @@ def _load_table(
     loaded.frame = pd.DataFrame(frame, index=pd.RangeIndex(raw.row_count))
     _table_rules(loaded, fatal)
     return loaded
+
+
+# Sums of money are int64 cents; bounding each column's total (of absolute
+# values) keeps every sum of any of its rows exact. 2**62 leaves a factor two
+# of headroom for adding two such sums (e.g. opening + new balances).
+_MONEY_TOTAL_LIMIT = 2**62
+
+
+def _money_total(file: TableFile, header: str, cents: pd.Series) -> list[Problem]:
+    """A whole-column problem when the column's amounts could overflow a sum."""
+    total = float(np.abs(cents.to_numpy(dtype="float64", na_value=0.0)).sum())
+    if total < _MONEY_TOTAL_LIMIT:
+        return []
+    return [
+        Problem(
+            file.label,
+            None,
+            header,
+            f"amounts adding up to about {total / 100:.3g}",
+            f"a column whose amounts add up to less than {_MONEY_TOTAL_LIMIT / 100:.3g} "
+            f"(each amount at most {MAX_AMOUNT:,})",
+        )
+    ]
+
+
+def _repeated_headers(table: _LoadedTable, book: AliasBook, position_of: dict[str, int]) -> None:
+    """Rows that repeat the header (or another header of the same columns) are errors.
+
+    Concatenated exports repeat the header row inside the data; in a table of
+    text columns (the roster) it would otherwise load as a row of data.
+    """
+    raw = table.raw
+    hits = np.zeros(raw.row_count, dtype=np.int64)
+    for column, position in position_of.items():
+        names = {raw.headers[position], column}
+        names.update(h for h, c in book.headers[raw.table].items() if c == column)
+        hits += header_like(raw.cells[position], names)
+    needed = min(2, len(position_of))
+    positions = np.flatnonzero(hits >= needed)
+    if len(positions):
+        table.add(
+            positions,
+            None,
+            "only data below the header row (remove the repeated header, or split the file)",
+            lambda some: ["a second header row"] * len(some),
+        )
 
 
 def _found(value: object) -> str:

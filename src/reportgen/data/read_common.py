@@ -7,6 +7,8 @@ cell be reported with the row and column the user sees.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,12 +51,19 @@ class RawTable:
 
 
 class UnreadableFile(Exception):
-    """A file that cannot be read at all; the loader turns it into a Problem."""
+    """A file that cannot be read at all; the loader turns it into a Problem.
 
-    def __init__(self, found: str, expected: str) -> None:
+    ``column`` (as headed in the file) and ``row`` when one column or row is to blame.
+    """
+
+    def __init__(
+        self, found: str, expected: str, *, column: str | None = None, row: int | None = None
+    ) -> None:
         super().__init__(found)
         self.found = found
         self.expected = expected
+        self.column = column
+        self.row = row
 
 
 # Exports often put a title ("2024年9月催收记录") or notes above the header.
@@ -74,6 +83,65 @@ def pick_header_row(rows: list[list[str]], header_kind: HeaderKind) -> int | Non
         return None
     known = [sum(header_kind(str(c).strip()) is not None for c in rows[i]) for i in candidates]
     return candidates[known.index(max(known))]
+
+
+def rows_above_header(rows: list[list[str]], header: int, header_kind: HeaderKind) -> list[int]:
+    """Rows above the header that are not a title or a note, which would be left out silently.
+
+    A title or note fills one cell, or two naming no column (``导出时间：, 2024-10-01``).
+    A row filling more, or naming columns (a second, poorer header such as an
+    English one above the Chinese), may be data: it must not vanish unnoticed.
+    """
+    found = []
+    for index in range(header):
+        filled = [str(c).strip() for c in rows[index] if str(c).strip()]
+        names = sum(header_kind(c) is not None for c in filled)
+        if len(filled) > 2 or (len(filled) == 2 and names):
+            found.append(index)
+    return found
+
+
+def above_header_problems(
+    label: str, rows: list[list[str]], found: list[int], first_row: int
+) -> list[Problem]:
+    """One problem per row of :func:`rows_above_header` (``first_row``: row number of rows[0])."""
+    return [
+        Problem(
+            label,
+            first_row + index,
+            None,
+            "a row above the header row: " + cell_list(rows[index]),
+            "the header (column names) in the first row, or only a title or note above it; "
+            "rows above the header are not read",
+        )
+        for index in found
+    ]
+
+
+def cell_list(row: list[str]) -> str:
+    shown = ", ".join(str(c).strip() for c in row if str(c).strip())
+    return f"'{shown[:57]}...'" if len(shown) > 60 else f"'{shown}'"
+
+
+_SEPARATORS = r"[\s_\-.·/]+"
+
+
+def _header_key(text: str) -> str:
+    """Roughly aliases.name_key, in a form Arrow can apply to a whole column."""
+    return re.sub(_SEPARATORS, "", unicodedata.normalize("NFKC", text).lower())
+
+
+def header_like(cells: pd.Series, names: set[str]) -> np.ndarray:
+    """Which cells hold one of ``names`` (header spellings), ignoring case and separators."""
+    if pd.api.types.is_datetime64_any_dtype(cells.dtype) or not len(cells):
+        return np.zeros(len(cells), dtype=bool)
+    array = pa.array(cells.astype("str"), from_pandas=True)
+    short = pc.less_equal(pc.utf8_length(array), 40)  # headers are short; skip the rest cheaply
+    array = pc.if_else(short, array, pa.scalar(None, array.type))
+    keys = pc.utf8_lower(pc.utf8_normalize(array, form="NFKC"))
+    keys = pc.replace_substring_regex(keys, _SEPARATORS, "")
+    wanted = pa.array(sorted({_header_key(n) for n in names} | names), keys.type)
+    return np.array(pc.fill_null(pc.is_in(keys, value_set=wanted), False), dtype=bool)
 
 
 def strip_text(series: pd.Series) -> pd.Series:

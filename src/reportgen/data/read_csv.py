@@ -14,22 +14,94 @@ import codecs
 import csv
 import gzip
 import io
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from reportgen.data.read_common import HeaderKind, RawTable, UnreadableFile, pick_header_row
+from reportgen.data.read_common import (
+    HeaderKind,
+    RawTable,
+    UnreadableFile,
+    above_header_problems,
+    pick_header_row,
+    rows_above_header,
+)
 from reportgen.errors import Problem
 
 _SAMPLE_BYTES = 1 << 20
 _FALLBACK = "gb18030"
 
+# What a broken or truncated gzip file raises while decompressing (BadGzipFile is an OSError).
+_GZIP_ERRORS = (OSError, EOFError, zlib.error)
+# A .csv.gz may expand to this many times its own size, or to _GZIP_FLOOR,
+# whichever is more. Real CSV compresses 5-15 times; a decompression bomb
+# about 1000 times. The floor keeps small, very repetitive files readable.
+GZIP_RATIO = 100
+GZIP_FLOOR = 1 << 30
+
 
 def is_gzip(path: Path) -> bool:
     return path.name.lower().endswith(".gz")
+
+
+class _TooLarge(Exception):
+    """A gzip file that expands beyond its limit."""
+
+
+class _BoundedGzip(io.RawIOBase):
+    """A gzip file's text, stopping with _TooLarge past ``limit`` bytes."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        super().__init__()
+        self._inner = gzip.open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._limit = limit
+        self._count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._inner.read(len(buffer))
+        self._count += len(data)
+        if self._count > self._limit:
+            raise _TooLarge
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _gzip_limit(path: Path) -> int:
+    return max(GZIP_FLOOR, GZIP_RATIO * path.stat().st_size)
+
+
+def _too_large(path: Path) -> UnreadableFile:
+    return UnreadableFile(
+        f"a gzip file expanding to more than {_gzip_limit(path):,} bytes",
+        f"a .csv.gz file expanding to at most {GZIP_RATIO} times its size "
+        f"(or {GZIP_FLOOR >> 30} GiB); compress the CSV file itself, once",
+    )
+
+
+def _broken_gzip(exc: BaseException) -> UnreadableFile:
+    return UnreadableFile(
+        f"a damaged or truncated gzip file ({type(exc).__name__}: {exc})",
+        "a complete .csv.gz file (compress it again, or send the plain .csv)",
+    )
+
+
+def _open(path: Path) -> BinaryIO | Path:
+    """What pyarrow reads: the path, or for gzip a stream bounded in size."""
+    if is_gzip(path):
+        return io.BufferedReader(_BoundedGzip(path, _gzip_limit(path)), 1 << 20)  # type: ignore[return-value]
+    return path
 
 
 def _sample(path: Path) -> bytes:
@@ -37,7 +109,9 @@ def _sample(path: Path) -> bytes:
         opener = gzip.open if is_gzip(path) else open
         with opener(path, "rb") as handle:
             return handle.read(_SAMPLE_BYTES)
-    except (OSError, EOFError) as exc:
+    except _GZIP_ERRORS as exc:
+        if is_gzip(path):
+            raise _broken_gzip(exc) from None
         raise UnreadableFile(f"a file that cannot be read ({exc})", "a CSV file") from None
 
 
@@ -64,8 +138,13 @@ def guess_encoding(sample: bytes) -> str:
     return best.encoding
 
 
-def _header(sample: bytes, encoding: str, header_kind: HeaderKind) -> tuple[list[str], int]:
-    """The header row's cells and its 0-based line (title lines above it are skipped)."""
+def _header(
+    sample: bytes, encoding: str, header_kind: HeaderKind, label: str
+) -> tuple[list[str], int, list[Problem]]:
+    """The header row's cells, its 0-based line, and problems with rows above it.
+
+    Title lines above the header are skipped; other rows there are problems.
+    """
     text = sample.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -82,7 +161,24 @@ def _header(sample: bytes, encoding: str, header_kind: HeaderKind) -> tuple[list
     if index is None:
         raise UnreadableFile("no header row", "column names in the first row")
     # csv counts physical lines, which differ from rows only for quoted line breaks.
-    return first_rows[index], index
+    above = rows_above_header(first_rows, index, header_kind)
+    return first_rows[index], index, above_header_problems(label, first_rows, above, 1)
+
+
+def _read_bounded(
+    path: Path, encoding: str, width: int, skip_rows: int
+) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+    """:func:`_read`, with a broken or oversized gzip file turned into one clear problem."""
+    try:
+        return _read(path, encoding, width, skip_rows)
+    except _TooLarge:
+        raise _too_large(path) from None
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        raise
+    except _GZIP_ERRORS as exc:
+        if is_gzip(path):
+            raise _broken_gzip(exc) from None
+        raise UnreadableFile(f"a file that cannot be read ({exc})", "a CSV file") from None
 
 
 def read_csv_table(path: Path, table: str, label: str, header_kind: HeaderKind) -> RawTable:
@@ -91,18 +187,18 @@ def read_csv_table(path: Path, table: str, label: str, header_kind: HeaderKind) 
     if not sample.strip():
         raise UnreadableFile("an empty file", "a header row and data rows")
     encoding = guess_encoding(sample)
-    headers, skipped = _header(sample, encoding, header_kind)
+    headers, skipped, above = _header(sample, encoding, header_kind, label)
     try:
-        arrow, ragged = _read(path, encoding, len(headers), skipped + 1)
+        arrow, ragged = _read_bounded(path, encoding, len(headers), skipped + 1)
     except (pa.ArrowInvalid, UnicodeDecodeError):
         if encoding != "utf-8":
             raise UnreadableFile(
                 f"text that is not valid {encoding}", "a CSV file saved as UTF-8 or GBK/GB18030"
             ) from None
         # UTF-8 held for the first megabyte but not beyond: Excel's GBK.
-        headers, skipped = _header(sample, _FALLBACK, header_kind)
+        headers, skipped, above = _header(sample, _FALLBACK, header_kind, label)
         try:
-            arrow, ragged = _read(path, _FALLBACK, len(headers), skipped + 1)
+            arrow, ragged = _read_bounded(path, _FALLBACK, len(headers), skipped + 1)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise UnreadableFile(
                 f"a file that cannot be parsed as CSV ({exc})", "a CSV file"
@@ -120,6 +216,7 @@ def read_csv_table(path: Path, table: str, label: str, header_kind: HeaderKind) 
         )
         for number, actual, _ in ragged
     ]
+    problems = above + problems
     return RawTable(
         table=table,
         label=label,
@@ -128,7 +225,7 @@ def read_csv_table(path: Path, table: str, label: str, header_kind: HeaderKind) 
         cells=cells,
         rows=rows,
         problems=problems,
-        dropped_rows=len(ragged),
+        dropped_rows=len(ragged) + len(above),
     )
 
 
@@ -144,8 +241,16 @@ def _read(
         return "skip"
 
     def parse(threads: bool, newlines_in_values: bool = False) -> pa.Table:
+        source = _open(path)
+        try:
+            return _parse(source, threads, newlines_in_values)
+        finally:
+            if not isinstance(source, Path):
+                source.close()
+
+    def _parse(source: BinaryIO | Path, threads: bool, newlines_in_values: bool) -> pa.Table:
         return pacsv.read_csv(
-            path,
+            source,
             read_options=pacsv.ReadOptions(
                 encoding=encoding,
                 column_names=names,

@@ -1,14 +1,23 @@
 """Reading a Parquet file as text cells (dates stay timestamps).
 
-Parquet columns are typed. Timestamps and dates in date columns are kept
-as they are (no round trip through text); every other column is cast to text
-by Arrow (floats in their shortest exact form, so 1234.5 stays "1234.5" and
-an id stored as 123.0 becomes "123"), then read like any CSV cell. A "row" in
-a Parquet file is counted as in a spreadsheet: the first record is row 2.
+Parquet columns are typed. Only the columns reportgen uses are read (a file
+may carry anything else: nested structs, lists, binary blobs). Timestamps and
+dates in date columns are kept as they are (no round trip through text);
+every other column is cast to text by Arrow (floats in their shortest exact
+form, so 1234.5 stays "1234.5" and an id stored as 123.0 becomes "123"), then
+read like any CSV cell. A "row" in a Parquet file is counted as in a
+spreadsheet: the first record is row 2.
+
+Time zones: a timestamp column with a zone holds instants. They become the
+wall-clock time of ``[organisation] timezone``; unset, a column in a named
+region's zone ("Asia/Shanghai") is taken in that zone, as the file says, and
+a column in UTC or a bare offset is an error naming the setting (the centre
+is never guessed to sit on UTC).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -20,37 +29,88 @@ import pyarrow.parquet as pq
 from reportgen.data.read_common import HeaderKind, RawTable, UnreadableFile
 from reportgen.data.schema import Kind
 
+_DATE_KINDS = (Kind.DATE, Kind.DATETIME, Kind.MONTH)
+# datetime64[ns] holds 1677-09-21 .. 2262-04-11; a little inside, to be safe.
+_EARLIEST = dt.datetime(1678, 1, 1)
+_LATEST = dt.datetime(2262, 1, 1)
+# Zones that name no place: the centre's local time cannot be read from them.
+_PLACELESS = ("UTC", "ETC/", "GMT", "Z", "+", "-", "UNIVERSAL", "ZULU")
 
-def read_parquet_table(path: Path, table: str, label: str, header_kind: HeaderKind) -> RawTable:
+
+def read_parquet_table(
+    path: Path, table: str, label: str, header_kind: HeaderKind, timezone: str = ""
+) -> RawTable:
     try:
-        arrow = pq.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
+        names = pq.ParquetFile(path).schema_arrow.names
+        used = [name for name in names if header_kind(str(name)) is not None]
+        arrow = pq.read_table(path, columns=used)
+    except (pa.ArrowException, OSError, ValueError) as exc:
         raise UnreadableFile(
             f"a file that cannot be read as Parquet ({exc})", "a Parquet file"
         ) from None
     headers = [str(name) for name in arrow.column_names]
-    cells = [_column(arrow.column(i), header_kind(header)) for i, header in enumerate(headers)]
+    cells = [
+        _column(arrow.column(i), header, header_kind(header), timezone)
+        for i, header in enumerate(headers)
+    ]
     rows = np.arange(2, arrow.num_rows + 2, dtype=np.int64)
     return RawTable(
         table=table, label=label, path=path, headers=headers, cells=cells, rows=rows, problems=[]
     )
 
 
-def _column(column: pa.ChunkedArray, kind: Kind | None) -> pd.Series:
-    kind_type = column.type
-    if pa.types.is_dictionary(kind_type):
-        column = column.cast(kind_type.value_type)
-        kind_type = column.type
-    if kind in (Kind.DATE, Kind.DATETIME, Kind.MONTH) and (
-        pa.types.is_timestamp(kind_type) or pa.types.is_date(kind_type)
-    ):
-        if pa.types.is_timestamp(kind_type) and kind_type.tz is not None:
-            # Times are local wall-clock time of the collection centre.
-            column = pc.local_timestamp(column)
-        return pd.Series(column.cast(pa.timestamp("ns")).to_pandas(), dtype="datetime64[ns]")
-    if pa.types.is_boolean(kind_type):
-        text = pc.if_else(column, "true", "false")
-    else:
-        # Arrow writes integral floats without ".0" and others in shortest form.
-        text = column.cast(pa.string())
+def _column(column: pa.ChunkedArray, header: str, kind: Kind | None, timezone: str) -> pd.Series:
+    try:
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if kind in _DATE_KINDS and pa.types.is_timestamp(column.type):
+            return _moments(_to_local(column, header, timezone))
+        if kind in _DATE_KINDS and pa.types.is_date(column.type):
+            return _moments(column.cast(pa.timestamp("s")))
+        if pa.types.is_boolean(column.type):
+            text = pc.if_else(column, "true", "false")
+        else:
+            # Arrow writes integral floats without ".0" and others in shortest form.
+            text = column.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        raise UnreadableFile(
+            f"a column of type {column.type} that cannot be read ({exc})",
+            "a column of text, numbers, dates or timestamps",
+            column=header,
+        ) from None
     return pd.Series(text.to_pandas(), dtype="str")
+
+
+def _to_local(column: pa.ChunkedArray, header: str, timezone: str) -> pa.ChunkedArray:
+    """Zoned timestamps as naive wall-clock time of the centre (see the module's notes)."""
+    zone = column.type.tz
+    if zone is None:
+        return column  # already local time, as the spec says
+    target = timezone or (None if zone.upper().startswith(_PLACELESS) else zone)
+    if target is None:
+        raise UnreadableFile(
+            f"timestamps in time zone {zone} in column {header}, "
+            "and no [organisation] timezone set",
+            'the centre\'s time zone set as [organisation] timezone (e.g. "Asia/Shanghai") '
+            "in the configuration, so these times can be converted to local time",
+            column=header,
+        )
+    unit = column.type.unit
+    return pc.local_timestamp(column.cast(pa.timestamp(unit, tz=target)))
+
+
+def _moments(column: pa.ChunkedArray) -> pd.Series:
+    """Naive timestamps as datetime64[ns]; a column with any beyond that range as ISO text.
+
+    As text, the out-of-range cells are reported like any unreadable date,
+    with their rows, and the others read as usual.
+    """
+    kind = column.type
+    if kind.unit != "ns":  # an ns column cannot hold a moment beyond the range
+        early = pc.less(column, pa.scalar(_EARLIEST, kind))
+        late = pc.greater(column, pa.scalar(_LATEST, kind))
+        if pc.any(pc.or_(early, late)).as_py():
+            # Arrow writes "<value out of range: ...>" for years it cannot show: unreadable too.
+            text = column.cast(pa.string())
+            return pd.Series(text.to_pandas(), dtype="str")
+    return pd.Series(column.cast(pa.timestamp("ns")).to_pandas(), dtype="datetime64[ns]")

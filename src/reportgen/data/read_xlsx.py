@@ -13,21 +13,44 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 import python_calamine
 
-from reportgen.data.read_common import HeaderKind, RawTable, UnreadableFile, pick_header_row
+from reportgen.data.read_common import (
+    HeaderKind,
+    RawTable,
+    UnreadableFile,
+    above_header_problems,
+    pick_header_row,
+    rows_above_header,
+)
 from reportgen.data.schema import Kind
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (Lotus leap-year bug kept)
+_MAC_EPOCH = dt.datetime(1904, 1, 1)  # serial 0 in the 1904 date system (old Mac Excel)
 _DATE_KINDS = (Kind.DATE, Kind.DATETIME, Kind.MONTH)
+
+# Limits checked before calamine reads anything, which holds the whole
+# workbook's text and each sheet's used area (as a dense grid) in memory:
+# a 5 KB file can declare gigabytes, or one cell at XFD1048576.
+XLSX_MAX_BYTES = 2 << 30  # all parts of the workbook, uncompressed
+XLSX_MAX_CELLS = 1 << 25  # a sheet's used area: a full-height sheet of 32 columns
+_LIMIT_ADVICE = "save large tables as CSV (.csv.gz) or Parquet instead"
+# The opening tag of a cell with content. Empty cells (<c .../> or <c ...></c>),
+# such as formatting left far away, are skipped, as calamine skips them too.
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,9})"[^>/]*>(?!</(?:\w+:)?c>)')
+_CHUNK = 16 << 20
 
 
 def _open(path: Path) -> python_calamine.CalamineWorkbook:
+    _check_parts(path)
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several unrelated types for a bad file
@@ -37,6 +60,127 @@ def _open(path: Path) -> python_calamine.CalamineWorkbook:
         ) from None
 
 
+def _unopenable(exc: BaseException) -> UnreadableFile:
+    return UnreadableFile(
+        f"a workbook that cannot be opened ({type(exc).__name__}: {exc})",
+        "an .xlsx workbook saved by Excel, WPS or LibreOffice",
+    )
+
+
+def _check_parts(path: Path) -> None:
+    """Refuse a workbook that is not a zip, or whose parts expand beyond XLSX_MAX_BYTES."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unopenable(exc) from None
+    if total > XLSX_MAX_BYTES:
+        raise UnreadableFile(
+            f"a workbook expanding to {total:,} bytes",
+            f"a workbook of at most {XLSX_MAX_BYTES >> 30} GiB uncompressed; {_LIMIT_ADVICE}",
+        )
+
+
+def _workbook_facts(path: Path) -> tuple[bool, dict[str, str]]:
+    """Whether the workbook uses the 1904 date system, and each sheet's part in the zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            names = set(archive.namelist())
+            rels = (
+                ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+                if "xl/_rels/workbook.xml.rels" in names
+                else None
+            )
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError) as exc:
+        raise _unopenable(exc) from None
+    uses_1904 = any(
+        _local(e.tag) == "workbookPr" and e.get("date1904", "").lower() in ("1", "true")
+        for e in book.iter()
+    )
+    targets = {}
+    for rel in rels.iter() if rels is not None else ():
+        if _local(rel.tag) == "Relationship" and rel.get("Target"):
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[rel.get("Id")] = str(PurePosixPath(part))
+    parts = {}
+    for sheet in book.iter():
+        if _local(sheet.tag) == "sheet":
+            rel_id = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+            if rel_id in targets:
+                parts[sheet.get("name", "")] = targets[rel_id]
+    return uses_1904, parts
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _check_extent(path: Path, part: str | None) -> None:
+    """Refuse a sheet whose used area (as calamine would hold it) exceeds XLSX_MAX_CELLS.
+
+    Scans the cell references of the sheet's XML, streamed, without parsing it.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = (
+                [part]
+                if part in archive.namelist()
+                else [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            )
+            rows, columns = 0, 0
+            for member in members:
+                found_rows, found_columns = _used_extent(archive, member)
+                rows, columns = max(rows, found_rows), max(columns, found_columns)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise _unopenable(exc) from None
+    if rows * columns > XLSX_MAX_CELLS:
+        raise UnreadableFile(
+            f"a sheet whose cells reach row {rows:,}, column {_column_letters(columns)}",
+            f"a sheet of at most {XLSX_MAX_CELLS:,} cells from A1 to its last filled cell "
+            f"(clear cells far below or right of the table); {_LIMIT_ADVICE}",
+        )
+
+
+def _used_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """The last row and column (1-based) of cells with content in one sheet part."""
+    max_row, letters = 0, set()
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = tail + chunk
+            cut = data.rfind(b"<")  # a tag cut by the chunk's end is scanned with the next
+            data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            found = _CELL.findall(data)
+            if found:
+                columns, rows = zip(*found, strict=True)
+                letters.update(columns)
+                longest = max(map(len, rows))
+                max_row = max(max_row, int(max(r for r in rows if len(r) == longest)))
+            if len(tail) > 4096:  # no tag is that long: junk, drop it
+                tail = b""
+    for column, row in _CELL.findall(tail):
+        letters.add(column)
+        max_row = max(max_row, int(row))
+    return max_row, max((_column_number(c) for c in letters), default=0)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
 def sheet_names(path: Path) -> list[str]:
     return list(_open(path).sheet_names)
 
@@ -44,6 +188,9 @@ def sheet_names(path: Path) -> list[str]:
 def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: HeaderKind) -> RawTable:
     """Read one sheet; the header is found among its first rows (titles above are skipped)."""
     workbook = _open(path)
+    uses_1904, parts = _workbook_facts(path)
+    _check_extent(path, parts.get(sheet))
+    epoch = _MAC_EPOCH if uses_1904 else _EXCEL_EPOCH
     try:
         grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except (KeyboardInterrupt, SystemExit):
@@ -57,7 +204,10 @@ def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: Head
     if first is None:
         raise UnreadableFile("an empty sheet", "a header row and data rows")
     window = [[_plain_text(c) for c in row] for row in grid[first : first + 20]]
-    header_index = first + (pick_header_row(window, header_kind) or 0)
+    picked = pick_header_row(window, header_kind) or 0
+    above = rows_above_header(window, picked, header_kind)
+    problems = above_header_problems(label, window, above, first + 1)  # grid index 0 is row 1
+    header_index = first + picked
     header_cells = list(grid[header_index])
     while header_cells and _is_blank(header_cells[-1]):
         header_cells.pop()
@@ -83,14 +233,23 @@ def read_sheet(path: Path, sheet: str, table: str, label: str, header_kind: Head
         if position in formats:
             shown = formats[position]
             texts = [
-                _apply_number_format(v, shown[i]) if isinstance(v, float) else _cell_text(v, kind)
+                _apply_number_format(v, shown[i])
+                if isinstance(v, float)
+                else _cell_text(v, kind, epoch)
                 for i, v in enumerate(values)
             ]
         else:
-            texts = [_cell_text(v, kind) for v in values]
+            texts = [_cell_text(v, kind, epoch) for v in values]
         cells.append(pd.Series(texts, dtype="str"))
     return RawTable(
-        table=table, label=label, path=path, headers=headers, cells=cells, rows=rows, problems=[]
+        table=table,
+        label=label,
+        path=path,
+        headers=headers,
+        cells=cells,
+        rows=rows,
+        problems=problems,
+        dropped_rows=len(problems),
     )
 
 
@@ -108,7 +267,7 @@ def _plain_text(value: Any) -> str:
     return str(value)
 
 
-def _cell_text(value: Any, kind: Kind | None) -> str | None:
+def _cell_text(value: Any, kind: Kind | None, epoch: dt.datetime = _EXCEL_EPOCH) -> str | None:
     """The text of one cell, as the column's kind wants to read it."""
     if _is_blank(value):
         return None
@@ -118,7 +277,7 @@ def _cell_text(value: Any, kind: Kind | None) -> str | None:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         if kind in _DATE_KINDS:
-            return _serial_to_text(float(value))
+            return _serial_to_text(float(value), epoch)
         if isinstance(value, float) and not math.isfinite(value):
             return str(value)
         if float(value).is_integer() and abs(value) < 1e16:
@@ -141,11 +300,15 @@ def _cell_text(value: Any, kind: Kind | None) -> str | None:
     return str(value)
 
 
-def _serial_to_text(serial: float) -> str:
-    """An Excel serial date (days since 1899-12-30, fraction = time of day) as ISO text."""
+def _serial_to_text(serial: float, epoch: dt.datetime = _EXCEL_EPOCH) -> str:
+    """An Excel serial date (days since ``epoch``, fraction = time of day) as ISO text.
+
+    Calamine already honours the 1904 date system for date cells; plain numbers
+    in a date column are serials in the workbook's system, hence ``epoch``.
+    """
     if not math.isfinite(serial) or not 0 < serial < 2958466:  # up to 9999-12-31
         return repr(serial)
-    moment = _EXCEL_EPOCH + dt.timedelta(seconds=round(serial * 86400))
+    moment = epoch + dt.timedelta(seconds=round(serial * 86400))
     return moment.isoformat(sep=" ")
 
 
@@ -159,9 +322,21 @@ def _number_formats(
 
     formats = {column: ["General"] * count for column in columns}
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:
+        return _read_formats(openpyxl, path, sheet, columns, first_row, count, formats)
+    except Exception:  # openpyxl raises many types (zip, XML, KeyError) on a damaged file
         return formats  # calamine could read it; fall back to plain numbers
+
+
+def _read_formats(
+    openpyxl: Any,
+    path: Path,
+    sheet: str,
+    columns: list[int],
+    first_row: int,
+    count: int,
+    formats: dict[int, list[str]],
+) -> dict[int, list[str]]:
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         low, high = min(columns), max(columns)
         rows = workbook[sheet].iter_rows(

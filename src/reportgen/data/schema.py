@@ -54,7 +54,10 @@ EXPECTED = {
     Kind.DATETIME: "a date and time such as 2024-09-30 14:05:00",
     Kind.MONTH: "a month such as 2024-09, 2024/09 or 2024年9月",
     Kind.INT: "a whole number",
-    Kind.MONEY: "an amount such as 1234.50 or 1,234.50",
+    Kind.MONEY: (
+        "an amount such as 1234.50 or 1,234.50 "
+        "(a point for decimals; a comma only between groups of three digits)"
+    ),
     Kind.NUMBER: "a number",
 }
 

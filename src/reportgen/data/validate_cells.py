@@ -17,13 +17,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from reportgen.data import numbers
 from reportgen.data.aliases import name_key
 from reportgen.data.schema import Column, Kind
 
@@ -53,28 +54,48 @@ class Converted:
         return bad
 
 
-def convert_column(cells: pd.Series, column: Column, value_map: dict[str, str]) -> Converted:
+@dataclass(frozen=True)
+class Reading:
+    """What the configuration says about reading cells."""
+
+    currency: str = "CNY"  # [organisation] currency: the only currency amounts may be in
+    timezone: str = ""  # [organisation] timezone: where zoned times are converted to
+
+
+def convert_column(
+    cells: pd.Series, column: Column, value_map: dict[str, str], reading: Reading = Reading()
+) -> Converted:
     """Convert and check one column: blanks, readability, allowed values and bounds."""
     blank = cells.isna().to_numpy()
-    date_alone = None
-    if column.kind is Kind.DATETIME:
-        values, readable, date_alone = parse_datetimes(cells)
-        values = values.mask(date_alone)
+    own: list[Issue] = []  # problems with their own wording, not "cannot be read"
+    if column.kind in (Kind.DATE, Kind.DATETIME):
+        times = parse_datetimes(cells, reading.timezone)
+        values, readable = times.values, times.readable | times.zoned
+        own.append(Issue(times.zoned, ZONE_EXPECTED))
+        if column.kind is Kind.DATETIME:
+            values = values.mask(times.alone)
+            own.append(Issue(times.alone, DATE_ALONE_EXPECTED))
+        else:
+            # A date column may hold a date-time (Excel often exports 2024-09-30
+            # 00:00:00); the day is what counts.
+            values = values.dt.normalize()
+    elif column.kind in (Kind.INT, Kind.MONEY):
+        values, readable, own = _whole_units(cells, column, reading)
     else:
         values, readable = _CONVERTERS[column.kind](cells, column, value_map)
     result = Converted(values.reset_index(drop=True))
     if column.required:
         result.add(blank, f"a value ({column.name} may not be blank)")
     result.add(~blank & ~readable, column.expected())
-    if date_alone is not None:
-        result.add(date_alone, DATE_ALONE_EXPECTED)
+    for issue in own:
+        result.add(issue.mask, issue.expected)
     if column.kind in (Kind.INT, Kind.MONEY, Kind.NUMBER):
-        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        found = values.to_numpy(dtype="float64", na_value=np.nan)
         if column.above_zero:
-            result.add(readable & ~blank & (numbers <= 0), "an amount above 0")
+            result.add(readable & ~blank & (found <= 0), "an amount above 0")
         elif column.minimum is not None:
             scaled = column.minimum * (100 if column.kind is Kind.MONEY else 1)
-            below = readable & ~blank & (numbers < scaled)
+            below = readable & ~blank & (found < scaled)
             what = "an amount" if column.kind is Kind.MONEY else "a number"
             if column.kind is Kind.INT:
                 what = "a whole number"
@@ -125,56 +146,34 @@ def _as_bool(cells: pd.Series, column: Column, value_map: dict[str, str]):
 
 # --- numbers ----------------------------------------------------------------
 
-# Thousands separators, spaces, currency signs and units people type or export.
-_NUMBER_NOISE = r"[,\s¥￥$€£]|元$|^(?:RMB|CNY|NT\$|NTD|TWD|USD)"
-_DECIMAL = r"^(?P<sign>[+-]?)(?P<whole>\d{0,15})(?:\.(?P<frac>\d*))?$"
 
-
-def parse_decimal(cells: pd.Series, scale: int) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def parse_decimal(
+    cells: pd.Series, scale: int, currency: str | None = None
+) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
     """Exact decimal text to integers in units of 10**-scale (cents for scale 2).
 
-    Rounds half away from zero at the next digit. Returns the values (Int64),
-    which cells were read, and which were exact (no non-zero digit beyond
-    ``scale``; a dpd of 30.5 is readable but not a whole number).
+    Accepts exactly the forms of :mod:`reportgen.data.numbers` (``currency``:
+    whose markers may surround an amount; ``None``: none). Rounds half away
+    from zero at the next digit. Returns the values (Int64, missing where not
+    read), which cells were read (blank cells count as read), which were
+    exact (no non-zero digit beyond ``scale``; a dpd of 30.5 is readable but
+    not a whole number), and which were numbers too large to hold.
     """
     array = _text_array(cells)
+    missing = cells.isna().to_numpy()
     fast = _plain_decimals(array, scale)
     if fast is not None:
-        return fast
-    cleaned = pc.replace_substring_regex(array, _NUMBER_NOISE, "")
-    parts = pc.extract_regex(cleaned, _DECIMAL)
-    whole = parts.field("whole")
-    frac = parts.field("frac")
-    has_digits = pc.or_(pc.greater(pc.utf8_length(whole), 0), pc.greater(pc.utf8_length(frac), 0))
-    readable = pc.fill_null(pc.and_(parts.is_valid(), has_digits), False)
-
-    whole_n = pc.cast(pc.if_else(pc.fill_null(pc.equal(whole, ""), True), "0", whole), pa.int64())
-    value = pc.multiply(whole_n, 10**scale)
-    if scale:
-        kept = pc.utf8_rpad(pc.utf8_slice_codeunits(frac, 0, scale), scale, "0")
-        value = pc.add(value, pc.cast(pc.fill_null(kept, "0" * scale), pa.int64()))
-    next_digit = pc.utf8_rpad(pc.utf8_slice_codeunits(frac, scale, scale + 1), 1, "0")
-    value = pc.add(value, pc.cast(pc.greater_equal(pc.fill_null(next_digit, "0"), "5"), pa.int64()))
-    beyond = pc.utf8_slice_codeunits(frac, scale, 1 << 20)
-    exact = pc.invert(pc.fill_null(pc.match_substring_regex(beyond, "[1-9]"), False))
-    negative = pc.fill_null(pc.equal(parts.field("sign"), "-"), False)
-    value = pc.if_else(negative, pc.negate(value), value)
-
-    # Copies: Arrow's buffers are read-only and the fallback fills in leftovers.
-    values = np.array(pc.fill_null(value, 0), dtype=np.int64)
-    ok = np.array(readable, dtype=bool)
-    is_exact = np.array(exact, dtype=bool)
-    missing = cells.isna().to_numpy()
-
-    leftovers = ~ok & ~missing
-    if leftovers.any():
-        _fallback_decimals(cells, leftovers, scale, values, ok, is_exact)
+        values, ok, exact = fast, ~missing, np.ones(len(array), dtype=bool)
+        huge = np.zeros(len(array), dtype=bool)
+    else:
+        parsed = numbers.parse_numbers(array, scale, currency)
+        values, ok, exact, huge = parsed.values, parsed.ok, parsed.exact, parsed.huge
     result = pd.Series(pd.array(values, dtype="Int64"))
-    result[~ok] = pd.NA
-    return result, ok | missing, is_exact | ~ok
+    result[~ok | huge] = pd.NA
+    return result, (ok & ~huge) | missing, exact | ~ok, huge
 
 
-def _plain_decimals(array: pa.Array, scale: int) -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
+def _plain_decimals(array: pa.Array, scale: int) -> np.ndarray | None:
     """The common case, fast: every cell plain digits with at most ``scale`` decimals.
 
     Such text converts to float64 and back exactly: below 10**13 a double is
@@ -185,78 +184,60 @@ def _plain_decimals(array: pa.Array, scale: int) -> tuple[pd.Series, np.ndarray,
     plain = pc.match_substring_regex(array, pattern)
     if not pc.all(pc.or_kleene(plain, pc.is_null(array))).as_py():
         return None
-    numbers = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
-    scaled = np.round(numbers * 10**scale)
-    values = pd.Series(pd.array(scaled, dtype="Float64").astype("Int64"))
-    every = np.ones(len(array), dtype=bool)
-    return values, every, every
+    floats = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+    return np.nan_to_num(np.round(floats * 10**scale)).astype(np.int64)
 
 
-def _fallback_decimals(
-    cells: pd.Series,
-    leftovers: np.ndarray,
-    scale: int,
-    values: np.ndarray,
-    ok: np.ndarray,
-    exact: np.ndarray,
-) -> None:
-    """Full-width digits, exponents (1.2E+3): Python's Decimal, once per distinct value."""
-    positions = np.flatnonzero(leftovers)
-    texts = cells.iloc[positions].astype(str)
-    quantum = Decimal(1).scaleb(-scale)
-    parsed: dict[str, tuple[int, bool] | None] = {}
-    for text in pd.unique(texts.to_numpy()):
-        parsed[text] = _decimal_text(str(text), quantum, scale)
-    for position, text in zip(positions, texts.to_numpy(), strict=True):
-        found = parsed[text]
-        if found is not None:
-            values[position], exact[position] = found
-            ok[position] = True
+def _whole_units(
+    cells: pd.Series, column: Column, reading: Reading
+) -> tuple[pd.Series, np.ndarray, list[Issue]]:
+    """INT and MONEY columns: exact integers (cents for money), with their own problems.
+
+    Returns the values, which cells were read or have a problem of their own
+    (too large, another currency), and those problems.
+    """
+    money = column.kind is Kind.MONEY
+    scale = 2 if money else 0
+    currency = reading.currency if money else None
+    values, readable, exact, huge = parse_decimal(cells, scale, currency)
+    if not money:  # a dpd of 30.5 is not a whole number
+        readable &= exact
+        values[~readable] = pd.NA
+    limit = numbers.MAX_AMOUNT * 10**scale
+    large = huge | (values.abs() > limit).to_numpy(dtype=bool, na_value=False)
+    values[large] = pd.NA
+    what = "an amount" if money else "a whole number"
+    issues = [Issue(large, f"{what} of at most {numbers.MAX_AMOUNT:,}")]
+    if money:
+        unread = np.flatnonzero(~readable & ~cells.isna().to_numpy())
+        foreign = np.zeros(len(cells), dtype=bool)
+        if len(unread):  # few cells: only they are looked at again
+            some = _text_array(cells).take(pa.array(unread))
+            foreign[unread] = numbers.foreign_currency(some, reading.currency)
+        issues.append(Issue(foreign, _currency_expected(reading.currency)))
+        readable = readable | foreign
+    return values, readable | large, issues
 
 
-def _decimal_text(text: str, quantum: Decimal, scale: int) -> tuple[int, bool] | None:
-    folded = unicodedata.normalize("NFKC", text)
-    folded = re.sub(_NUMBER_NOISE, "", folded.strip())
-    try:
-        number = Decimal(folded)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 15:
-        return None
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    return int(rounded.scaleb(scale)), rounded == number
-
-
-def _as_int(cells: pd.Series, column: Column, value_map: dict[str, str]):
-    values, readable, exact = parse_decimal(cells, 0)
-    readable &= exact
-    values[~readable] = pd.NA
-    return values, readable
-
-
-def _as_money(cells: pd.Series, column: Column, value_map: dict[str, str]):
-    values, readable, _exact = parse_decimal(cells, 2)
-    return values, readable
+def _currency_expected(currency: str) -> str:
+    prefixes, suffixes = numbers.currency_markers(currency)
+    marked = f"{prefixes[0]}1,234.50" if prefixes else "1,234.50"
+    return (
+        f"an amount in {currency} (the currency set as [organisation] currency), "
+        f"such as 1,234.50 or {marked}"
+    )
 
 
 def _as_number(cells: pd.Series, column: Column, value_map: dict[str, str]):
     array = _text_array(cells)
-    try:  # the common case: plain numbers, parsed by Arrow in one pass
-        numbers = np.array(pc.cast(array, pa.float64()), dtype="float64")
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        cleaned = pc.replace_substring_regex(array, _NUMBER_NOISE, "")
-        numbers = pd.to_numeric(pd.Series(cleaned.to_pandas(), dtype=object), errors="coerce")
-        numbers = numbers.astype("float64").to_numpy(copy=True)
+    plain = pc.match_substring_regex(array, r"^-?[0-9]{1,15}(?:\.[0-9]*)?$")
+    if pc.all(pc.or_kleene(plain, pc.is_null(array))).as_py():  # the common case, one pass
+        values = np.array(pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False), float)
+        read = ~np.isnan(values)
+    else:
+        values, read = numbers.parse_floats(array)
     missing = cells.isna().to_numpy()
-    leftovers = np.isnan(numbers) & ~missing
-    if leftovers.any():
-        for position in np.flatnonzero(leftovers):
-            found = _decimal_text(str(cells.iloc[position]), Decimal("1e-6"), 6)
-            if found is not None:
-                numbers[position] = found[0] / 1e6
-    numbers[~np.isfinite(numbers)] = np.nan
-    readable = ~np.isnan(numbers) | missing
-    return pd.Series(numbers, dtype="float64"), readable
+    return pd.Series(values, dtype="float64"), read | missing
 
 
 # --- dates --------------------------------------------------------------------
@@ -300,19 +281,63 @@ _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EARLIEST_YEAR, _LATEST_YEAR = 1900, 2200
 
 
-def parse_datetimes(cells: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Datetime text (or timestamps) to datetime64[ns].
+class ParsedTimes(NamedTuple):
+    """A date or date-time column read (see :func:`parse_datetimes`)."""
 
-    Returns the values, which non-blank cells were read, and which cells were
-    read from text holding a date alone, without a time of day (``2024-09-30``;
-    timestamps from typed files never count as that). An impossible date or
-    time (``2024-09-31``, ``2023-02-29``, ``10:60``) is not read.
+    values: pd.Series  # datetime64[ns], NaT where not read
+    readable: np.ndarray  # read, or blank
+    alone: np.ndarray  # read from text holding a date without a time of day
+    zoned: np.ndarray  # text with a time zone while no [organisation] timezone is set
+
+
+# A time of day followed by a zone: "Z", "+08:00", "-0500", "+08" (ISO 8601).
+_ZONED = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+
+ZONE_EXPECTED = (
+    "a local time without a time zone, or the centre's time zone set as "
+    '[organisation] timezone (e.g. "Asia/Shanghai") so that zoned times are converted to it'
+)
+
+
+def parse_datetimes(cells: pd.Series, timezone: str = "") -> ParsedTimes:
+    """Datetime text (or timestamps) to datetime64[ns], local wall-clock time.
+
+    Text carrying a zone (``2024-09-02T01:30:00Z``, ``...+08:00``) is
+    converted to ``timezone`` and made naive; with no ``timezone`` it is not
+    read but marked ``zoned`` (never a guess). Timestamps from typed files
+    never count as a date alone. An impossible date or time (``2024-09-31``,
+    ``2023-02-29``, ``10:60``) is not read.
     """
     missing = cells.isna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(cells.dtype):
         every = np.ones(len(cells), bool)
-        return cells.astype("datetime64[ns]").reset_index(drop=True), every, ~every
+        values = cells.astype("datetime64[ns]").reset_index(drop=True)
+        return ParsedTimes(values, every, ~every, ~every)
     array = _text_array(cells)
+    zoned = np.array(pc.fill_null(pc.match_substring_regex(array, _ZONED), False), dtype=bool)
+    if zoned.any():
+        array = pc.if_else(pa.array(zoned), pa.scalar(None, array.type), array)
+    values, alone = _local_datetimes(array, cells, missing | zoned)
+    if zoned.any() and timezone:
+        values[zoned] = _zoned_to_local(cells[zoned], timezone)
+        zoned = np.zeros(len(cells), dtype=bool)
+    readable = values.notna().to_numpy() | missing
+    return ParsedTimes(values, readable, alone, zoned)
+
+
+def _zoned_to_local(cells: pd.Series, timezone: str) -> np.ndarray:
+    """ISO text with a zone as naive wall-clock time in ``timezone`` (NaT if unreadable)."""
+    text = cells.astype(str).to_numpy()
+    distinct, codes = np.unique(text, return_inverse=True)
+    moments = pd.to_datetime(pd.Series(distinct), format="ISO8601", utc=True, errors="coerce")
+    local = moments.dt.tz_convert(timezone).dt.tz_localize(None).astype("datetime64[ns]")
+    return local.to_numpy()[codes]
+
+
+def _local_datetimes(
+    array: pa.Array, cells: pd.Series, skip: np.ndarray
+) -> tuple[pd.Series, np.ndarray]:
+    """Zone-less text: ISO first, then the usual forms; and which held a date alone."""
     try:  # ISO 8601, strict: Arrow's cast refuses 2024-09-31
         # Probing the first cells first: a cast that fails costs a second per million cells.
         pc.cast(array.slice(0, _PROBE_CELLS), pa.timestamp("ns"))
@@ -325,7 +350,7 @@ def parse_datetimes(cells: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray
         stamps, date_only = stamps.take(encoded.indices), date_only.take(encoded.indices)
     values = pd.Series(stamps.to_pandas(), dtype="datetime64[ns]")
     alone = np.array(pc.fill_null(date_only, False), dtype=bool)
-    leftovers = values.isna().to_numpy() & ~missing
+    leftovers = values.isna().to_numpy() & ~skip
     if leftovers.any():
         positions = np.flatnonzero(leftovers)
         codes, distinct = pd.factorize(cells.iloc[positions].astype(str).to_numpy())
@@ -333,8 +358,7 @@ def parse_datetimes(cells: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray
         stamp_of = pd.Series([p[0] if p else None for p in parsed], dtype="datetime64[ns]")
         values.iloc[positions] = stamp_of.to_numpy()[codes]
         alone[positions] = np.array([p is not None and not p[1] for p in parsed], bool)[codes]
-    readable = values.notna().to_numpy() | missing
-    return values, readable, alone
+    return values, alone
 
 
 def _strptime_forms(array: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -384,13 +408,6 @@ def _datetime_text(text: str) -> pd.Timestamp | None:
     return found[0] if found else None
 
 
-def _as_date(cells: pd.Series, column: Column, value_map: dict[str, str]):
-    values, readable, _alone = parse_datetimes(cells)
-    # A date column may hold a date-time (Excel often exports 2024-09-30 00:00:00);
-    # the day is what counts.
-    return values.dt.normalize(), readable
-
-
 # A date-time column (contacted_at) needs the time of day: read as midnight, a
 # date alone would make every such contact an after-hours one. Typed cells (an
 # Excel date-time cell, a Parquet timestamp) are taken as they are.
@@ -437,9 +454,6 @@ _CONVERTERS: dict[Kind, _Converter] = {
     Kind.TEXT: _as_text,
     Kind.CODE: _as_code,
     Kind.BOOL: _as_bool,
-    Kind.DATE: _as_date,
     Kind.MONTH: _as_month,
-    Kind.INT: _as_int,
-    Kind.MONEY: _as_money,
     Kind.NUMBER: _as_number,
 }

@@ -15,10 +15,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from reportgen.errors import ReportgenError
+
 LevelKind = Literal["collector", "team", "all"]
 
 # Float sums of whole numbers are exact while every partial sum stays below 2**53.
 _EXACT_FLOAT_LIMIT = 2**53
+# int64 sums wrap around silently past 2**63; the float estimate of the total
+# is within a hair of it, so stop well before.
+_INT64_SUM_LIMIT = 2**62
 # Combination spaces up to this size are counted densely with bincount instead of hashing.
 _DENSE_MINIMUM = 1 << 22
 
@@ -46,8 +51,15 @@ def sums(keys: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.int64)
     if len(values) == 0:
         return np.zeros(size, dtype=np.int64)
-    if int(np.abs(values).sum(dtype=np.float64)) < _EXACT_FLOAT_LIMIT:
+    total = float(np.abs(values).sum(dtype=np.float64))
+    if total < _EXACT_FLOAT_LIMIT:
         return np.rint(np.bincount(keys, weights=values, minlength=size)).astype(np.int64)
+    if total >= _INT64_SUM_LIMIT:
+        # The loader bounds each money column's total below this; only data
+        # that did not come through it can get here. Never a wrapped-around sum.
+        raise ReportgenError(
+            f"amounts adding up to about {total / 100:.3g} are too large to add exactly"
+        )
     # Astronomically large totals: slower, but still exact integer arithmetic.
     totals = pd.Series(values).groupby(keys).sum()
     out = np.zeros(size, dtype=np.int64)
