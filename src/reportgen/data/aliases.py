@@ -196,7 +196,18 @@ TABLE_HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "arrangements": {
         "created_on": ("日期", "date"),
-        "amount": ("协议金额", "協議金額", "计划金额", "計劃金額", "分期金额", "分期金額"),
+        # spec/data.md maps 还款金额 to amount without naming a table: an arrangement's
+        # amount is a repayment amount too.
+        "amount": (
+            "协议金额",
+            "協議金額",
+            "计划金额",
+            "計劃金額",
+            "分期金额",
+            "分期金額",
+            "还款金额",
+            "還款金額",
+        ),
     },
     "complaints": {"received_on": ("日期", "date"), "category": ("类型", "類型", "type")},
     "accounts": {"balance": ("金额", "金額", "amount")},
