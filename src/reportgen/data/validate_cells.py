@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from reportgen.data import numbers
 from reportgen.data.aliases import name_key
 from reportgen.data.schema import Column, Kind
+from reportgen.periods import month_from_text
 
 
 @dataclass
@@ -414,10 +415,6 @@ def _datetime_text(text: str) -> pd.Timestamp | None:
 DATE_ALONE_EXPECTED = "a date and time such as 2024-09-30 14:05:00, not a date alone"
 
 
-_MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
-
-
 def _as_month(cells: pd.Series, column: Column, value_map: dict[str, str]):
     missing = cells.isna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(cells.dtype):
@@ -437,12 +434,11 @@ def _as_month(cells: pd.Series, column: Column, value_map: dict[str, str]):
 
 
 def _month_text(text: str) -> str | None:
-    folded = unicodedata.normalize("NFKC", text).strip()
-    match = _MONTH_TEXT.match(folded) or _COMPACT_MONTH.match(folded)
-    if match is not None:
-        year, month = int(match.group(1)), int(match.group(2))
-        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
-    stamp = _datetime_text(folded)
+    """A month as exports write it; the same forms ``--period`` takes (one definition, in
+    :mod:`reportgen.periods`), or a date-time whose month is meant."""
+    if (month := month_from_text(text)) is not None:
+        return month
+    stamp = _datetime_text(unicodedata.normalize("NFKC", text).strip())
     if stamp is None:
         return None
     return f"{stamp.year:04d}-{stamp.month:02d}"
