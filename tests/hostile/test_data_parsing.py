@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import os
 import zipfile
 from pathlib import Path
 
@@ -351,3 +352,21 @@ def test_hostile_data_never_raises_anything_but_data_errors(source: Path):
     spoil_cell(source, "accounts", 0, "balance", "1e999")
     with pytest.raises(DataError):
         load_source(source)
+
+
+# --------------------------------------------- table files that are not files
+
+
+@pytest.mark.parametrize(
+    ("make", "found"),
+    [
+        (lambda path: path.mkdir(), "a folder"),
+        (lambda path: os.mkfifo(path), "a named pipe"),
+        (lambda path: path.symlink_to(path.parent / "nowhere"), "a link to nothing"),
+    ],
+)
+def test_a_table_file_that_is_not_a_regular_file_is_named_not_skipped(tmp_path, make, found):
+    source = tiny_source(tmp_path / "data")
+    (source / "payments.csv").unlink()
+    make(source / "payments.csv")
+    assert_clean_failure(run("validate", source), "payments.csv", found, "a regular file")

@@ -73,11 +73,17 @@ def _locate_in_folder(folder: Path) -> tuple[dict[str, TableFile], list[Problem]
     found: dict[str, TableFile] = {}
     problems: list[Problem] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith((".", "~$")) or not path.is_file():
+        if path.name.startswith((".", "~$")):
             continue  # hidden files and Excel's lock files
         stem, suffix = split_format(path.name)
         table = table_for_name(stem)
         if table is None:
+            continue
+        if not path.is_file():
+            if suffix in FORMATS:
+                # A folder, pipe or device named like a table file is a mistake to name, not a
+                # missing table to pass over in silence (and a pipe must never be opened).
+                problems.append(Problem(path.name, None, None, _kind_of(path), "a regular file"))
             continue
         if suffix not in FORMATS:
             problems.append(
@@ -96,6 +102,19 @@ def _locate_in_folder(folder: Path) -> tuple[dict[str, TableFile], list[Problem]
             continue
         found[table] = candidate
     return found, problems
+
+
+def _kind_of(path: Path) -> str:
+    """What a path that is not a regular file is, in a user's words."""
+    if not path.exists():
+        return "a link to nothing"
+    if path.is_dir():
+        return "a folder"
+    if path.is_fifo():
+        return "a named pipe"
+    if path.is_socket():
+        return "a socket"
+    return "a device or other special file"
 
 
 def _locate_in_workbook(path: Path) -> tuple[dict[str, TableFile], list[Problem]]:
