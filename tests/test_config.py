@@ -1,5 +1,6 @@
 """Settings: defaults, overrides from TOML, and clear errors for typos and bad values."""
 
+import re
 from datetime import time
 from pathlib import Path
 
@@ -72,4 +73,131 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("[organisation\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="bad.toml: not valid TOML"):
+        load_config(path)
+
+
+# --- Allowed ranges ---------------------------------------------------------------
+
+from dataclasses import fields, is_dataclass  # noqa: E402
+
+from reportgen.config import RANGES, TEXTS, Allowed  # noqa: E402
+
+
+def _numbers(value):
+    for item in fields(value):
+        setting = getattr(value, item.name)
+        if is_dataclass(setting):
+            yield from _numbers(setting)
+        elif isinstance(setting, dict):
+            for nested in setting.values():
+                if is_dataclass(nested):
+                    yield from _numbers(nested)
+        elif isinstance(setting, tuple) and all(isinstance(v, str) for v in setting):
+            continue  # text items (bucket labels): checked by TEXTS
+        elif not isinstance(setting, bool | str | time) and item.name != "source":
+            yield type(value), item.name, setting
+
+
+def test_every_number_has_an_allowed_range_and_the_defaults_are_inside() -> None:
+    for owner, name, default in _numbers(Config()):
+        allowed = RANGES[(owner, name)]
+        for value in default if isinstance(default, tuple) else [default]:
+            if value is not None:
+                assert allowed.admits(value), (owner.__name__, name, value)
+    for owner, name in TEXTS:
+        assert name in {f.name for f in fields(owner)}
+
+
+def test_a_range_says_what_it_allows() -> None:
+    share = Allowed(0, 1, "a share")
+    assert share.admits(0) and share.admits(1) and not share.admits(1.01)
+    assert not share.admits(float("nan"))
+    assert share.describe() == "must be between 0 and 1 (a share)"
+    assert "more than 0" in Allowed(0, 1, "x", above_low=True).describe()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            {"targets": {"recovery_rate": 5.0}},
+            "my.toml: [targets] recovery_rate must be between 0 and 1 (a share: 0.35 = 35%), "
+            "found 5.0",
+        ),
+        ({"targets": {"improvement_points": -0.01}}, "improvement_points must be between 0"),
+        ({"findings": {"complaints_per_1k_max": 1e9}}, "complaints_per_1k_max must be between"),
+        ({"findings": {"lost_contact_share": float("inf")}}, "found inf"),
+        ({"promises": {"kept_share": 0}}, "kept_share must be more than 0 and at most 1"),
+        ({"promises": {"grace_days": -1}}, "grace_days must be between 0 and 90 (days)"),
+        ({"compliance": {"us": {"max_calls_in_window": 0}}}, "[compliance.us] max_calls"),
+        (
+            {"compliance": {"cn": {"day_start": "09:00:00", "day_end": "09:00:00"}}},
+            "day_start must be earlier than day_end",
+        ),
+        ({"compliance": {"cn": {"day_end": "21:00:00+08:00"}}}, "without an offset"),
+        ({"buckets": {"lower_bounds": [1, 99999], "labels": ["a", "b"]}}, "lower_bounds must"),
+        ({"buckets": {"lower_bounds": [1, True], "labels": ["a", "b"]}}, "whole number"),
+        ({"buckets": {"lower_bounds": [1, 2], "labels": ["a", 2]}}, "expected text"),
+        ({"buckets": {"lower_bounds": [1, 2], "labels": ["a", "b\n"]}}, "control characters"),
+        ({"organisation": {"currency": "RMB1"}}, "currency must be an ISO 4217 code"),
+        ({"organisation": {"timezone": "/etc/localtime"}}, "timezone must be empty or an IANA"),
+        ({"organisation": {"timezone": "Asia/../../etc/passwd"}}, "timezone"),
+        ({"organisation": {"timezone": "Asia"}}, "timezone"),
+        ({"organisation": {"name": "x" * 201}}, "name must be at most 200 characters"),
+        ({"organisation": {"name": "Bank\u202eknaB"}}, "U+202E"),
+        ({"word": {"fonts": {"en": {"east_asian": " "}}}}, "east_asian must not be empty"),
+        ({"aliases": {"values": {"channel": {"电催": "ca\x07ll"}}}}, "control characters"),
+    ],
+)
+def test_out_of_range_settings_name_the_setting_and_the_range(raw: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict(raw, origin="my.toml")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("zone", ["", "UTC", "Asia/Shanghai", "America/Argentina/Buenos_Aires"])
+def test_valid_time_zones_are_accepted(zone: str) -> None:
+    assert config_from_dict({"organisation": {"timezone": zone}}).organisation.timezone == zone
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"x = " + b"[" * 10000 + b"]" * 10000, "nested too deeply"),
+        (b'[organisation]\nname = "\xe9"\n', "not UTF-8 text"),
+        (b"[targets]\nrecovery_rate = (unset)\n", "'(unset)' is a placeholder"),
+    ],
+)
+def test_unreadable_files_give_one_error_naming_the_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "odd.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=rf"odd.toml: .*{re.escape(message)}"):
+        load_config(path)
+
+
+def test_a_huge_or_folder_config_is_refused(tmp_path: Path, monkeypatch) -> None:
+    import reportgen.config as config_module
+
+    monkeypatch.setattr(config_module, "CONFIG_LIMIT_BYTES", 10)
+    path = tmp_path / "big.toml"
+    path.write_text("# " + "x" * 20 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="big.toml: larger than 10 bytes"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_config(tmp_path)
+
+
+def test_an_uncommented_unset_placeholder_of_the_starter_file_says_what_it_is(
+    tmp_path: Path,
+) -> None:
+    from reportgen.render.starter import starter_config_text
+
+    text = starter_config_text()
+    assert "Allowed: 0 to 1." in text  # the ranges come from the same table
+    placeholder = next(line for line in text.splitlines() if "(unset)" in line)
+    path = tmp_path / "reportgen.toml"
+    path.write_text("[targets]\n" + placeholder.removeprefix("# ") + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'\\(unset\\)' is a placeholder"):
         load_config(path)

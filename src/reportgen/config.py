@@ -3,12 +3,19 @@
 Every setting has a default, so no configuration file is needed to start.
 ``reportgen.toml`` in the working folder is read when present; ``--config``
 names another file. Unknown keys are an error naming the key, so a typo never
-silently falls back to a default.
+silently falls back to a default, and every value is checked against its
+allowed range (:data:`RANGES`, :data:`TEXTS`: one table for all settings), so a
+share of 5.0 or an inverted working-hours window is an error naming the
+setting and the range, not a report full of nonsense.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
+import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import time
 from pathlib import Path
@@ -18,6 +25,8 @@ from reportgen.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "reportgen.toml"
 LANGUAGES = ("zh-CN", "zh-TW", "en")
+# A configuration file is a few kilobytes; anything near this is not one.
+CONFIG_LIMIT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -165,14 +174,54 @@ def load_config(path: Path | str | None = None, *, cwd: Path | None = None) -> C
             return Config()
         path = candidate
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    raw = _parse_toml(_read_config_text(path), path)
     config = config_from_dict(raw, origin=str(path))
     return replace(config, source=path)
+
+
+def _read_config_text(path: Path) -> str:
+    """The file's text: at most CONFIG_LIMIT_BYTES of UTF-8, or one ConfigError naming it."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(CONFIG_LIMIT_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a configuration file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration ({exc.strerror})") from None
+    if len(data) > CONFIG_LIMIT_BYTES:
+        raise ConfigError(
+            f"{path}: larger than {CONFIG_LIMIT_BYTES:,} bytes; not a reportgen configuration"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}){_unset_hint(text, exc)}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ConfigError(f"{path}: not valid TOML (values nested too deeply)") from None
+
+
+def _unset_hint(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """The starter file's ``key = (unset)`` lines are placeholders, not values."""
+    # TOMLDecodeError carries the line only in its message before Python 3.14.
+    found = re.search(r"at line (\d+)", str(exc))
+    lineno = int(found.group(1)) if found else None
+    lines = text.splitlines()
+    if lineno and 0 < lineno <= len(lines) and "(unset)" in lines[lineno - 1]:
+        return (
+            "; '(unset)' is a placeholder: delete the line (or keep it commented out) to "
+            "leave the setting unset, or write a value"
+        )
+    return ""
 
 
 def config_from_dict(raw: dict[str, Any], *, origin: str = "configuration") -> Config:
@@ -222,16 +271,9 @@ def _coerce(current: Any, item: Any, where: str) -> Any:
     if isinstance(current, tuple):
         if not isinstance(item, list):
             raise ConfigError(f"{where}: expected a list")
-        return tuple(item)
+        return tuple(_coerce(current[0], element, where) for element in item) if current else ()
     if isinstance(current, time):
-        if isinstance(item, time):
-            return item
-        try:
-            return time.fromisoformat(str(item))
-        except ValueError:
-            raise ConfigError(
-                f"{where}: expected a time such as 08:00:00, found {item!r}"
-            ) from None
+        return _coerce_time(item, where)
     if isinstance(current, bool):
         if not isinstance(item, bool):
             raise ConfigError(f"{where}: expected true or false, found {item!r}")
@@ -249,6 +291,25 @@ def _coerce(current: Any, item: Any, where: str) -> Any:
             raise ConfigError(f"{where}: expected text, found {item!r}")
         return item
     return item
+
+
+def _coerce_time(item: Any, where: str) -> time:
+    if isinstance(item, time):
+        parsed = item
+    else:
+        try:
+            parsed = time.fromisoformat(str(item))
+        except ValueError:
+            raise ConfigError(
+                f"{where}: expected a time such as 08:00:00, found {item!r}"
+            ) from None
+    if parsed.tzinfo is not None:
+        # Contact times are compared as local clock times; an offset here would
+        # make every comparison fail. The zone is [organisation] timezone.
+        raise ConfigError(
+            f"{where}: expected a local time without an offset such as 08:00:00, found {item!r}"
+        )
+    return parsed
 
 
 def _compliance_from_dict(value: Any, origin: str) -> Compliance:
@@ -304,15 +365,212 @@ def _aliases_from_dict(value: Any, origin: str) -> Aliases:
 
 
 def _check(config: Config, origin: str) -> None:
-    org = config.organisation
+    """Every setting against its allowed values; the first problem raises, naming the setting."""
+    _check_organisation(config.organisation, origin)
+    _check_buckets(config.buckets, origin)
+    for section, name, value in _settings(config):
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            _check_range(section, name, value, origin)
+        elif isinstance(value, str):
+            _check_text(section, name, value, origin)
+    if config.compliance.profile not in ("cn", "us"):
+        raise ConfigError(
+            f"{origin}: [compliance] profile must be 'cn' or 'us', "
+            f"found {config.compliance.profile!r}"
+        )
+    for profile in ("cn", "us"):
+        limits = getattr(config.compliance, profile)
+        if not limits.day_start < limits.day_end:
+            raise ConfigError(
+                f"{origin}: [compliance.{profile}] day_start must be earlier than day_end "
+                f"(the permitted contact hours), found {limits.day_start.isoformat()} "
+                f"to {limits.day_end.isoformat()}"
+            )
+    _check_aliases(config.aliases, origin)
+
+
+# ---------------------------------------------------------------------------
+# The allowed values of every setting, in one place
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """A closed range ``low..high`` (``low`` excluded when ``above_low``) and what it means."""
+
+    low: float
+    high: float
+    meaning: str
+    above_low: bool = False
+
+    def admits(self, value: float) -> bool:
+        # NaN fails every comparison, so it is never admitted.
+        low_ok = value > self.low if self.above_low else value >= self.low
+        return low_ok and value <= self.high
+
+    def describe(self) -> str:
+        low, high = _number(self.low), _number(self.high)
+        if self.above_low:
+            return f"must be more than {low} and at most {high} ({self.meaning})"
+        return f"must be between {low} and {high} ({self.meaning})"
+
+
+SHARE = "a share: 0.35 = 35%"
+POINTS = "a change in points as a share: 0.02 = 2 percentage points"
+PER_1K = "complaints per thousand contacts"
+CALLS = "a number of calls"
+
+# (section class, setting) → allowed values. Every number in Config has an
+# entry (tests/test_config.py checks), so a new setting cannot go unchecked.
+RANGES: dict[tuple[type, str], Allowed] = {
+    (Promises, "grace_days"): Allowed(0, 90, "days"),
+    (Promises, "kept_share"): Allowed(0, 1, SHARE, above_low=True),
+    (ComplianceProfile, "max_unanswered_calls_per_day"): Allowed(1, 100, CALLS),
+    (ComplianceProfile, "max_connected_calls_per_day"): Allowed(1, 100, CALLS),
+    (ComplianceProfile, "max_calls_in_window"): Allowed(1, 100, CALLS),
+    (ComplianceProfile, "call_window_days"): Allowed(1, 366, "days"),
+    (ComplianceProfile, "days_after_rpc"): Allowed(0, 366, "days; 0 = no such rule"),
+    (Findings, "lost_contact_share"): Allowed(0, 1, SHARE),
+    (Findings, "connect_rate_min"): Allowed(0, 1, SHARE),
+    (Findings, "rpc_rate_min"): Allowed(0, 1, SHARE),
+    (Findings, "rate_drop_points"): Allowed(0, 1, POINTS),
+    (Findings, "ptp_kept_rate_min"): Allowed(0, 1, SHARE),
+    (Findings, "bucket_lag_ratio"): Allowed(0, 1, "a share of the overall rate: 0.5 = half"),
+    (Findings, "complaints_per_1k_max"): Allowed(0, 1000, PER_1K),
+    (Findings, "complaints_rise_per_1k"): Allowed(0, 1000, PER_1K),
+    (Findings, "roll_forward_rate_max"): Allowed(0, 1, SHARE),
+    (Findings, "contact_coverage_min"): Allowed(0, 1, SHARE),
+    (Targets, "recovery_rate"): Allowed(0, 1, SHARE),
+    (Targets, "connect_rate"): Allowed(0, 1, SHARE),
+    (Targets, "ptp_kept_rate"): Allowed(0, 1, SHARE),
+    (Targets, "contact_coverage"): Allowed(0, 1, SHARE),
+    (Targets, "improvement_points"): Allowed(0, 1, "added points as a share: 0.01 = 1 point"),
+    (Buckets, "lower_bounds"): Allowed(1, 36_500, "days past due"),
+}
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """Text printed in reports or written into Word files: bounded, no control characters."""
+
+    max_length: int
+    may_be_empty: bool = False
+
+
+TEXTS: dict[tuple[type, str], TextRule] = {
+    (Organisation, "name"): TextRule(200, may_be_empty=True),
+    (Fonts, "latin"): TextRule(100),
+    (Fonts, "east_asian"): TextRule(100),
+    (Buckets, "labels"): TextRule(40),
+}
+ALIAS_TEXT = TextRule(200)
+MAX_BUCKETS = 20
+CURRENCY = re.compile(r"[A-Z]{3}")
+# IANA names: "UTC", "Asia/Shanghai", "America/Argentina/Buenos_Aires", "Etc/GMT+8".
+TIMEZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*")
+TIMEZONE_MAX_LENGTH = 64
+# Control, format (e.g. right-to-left override), surrogate and line/paragraph separators.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def _settings(config: Config) -> Iterator[tuple[str, str, Any]]:
+    """(section as written in TOML, setting, value) for every scalar, list items one by one."""
+    for section in fields(Config):
+        value = getattr(config, section.name)
+        if is_dataclass(value):
+            yield from _dataclass_settings(section.name, value)
+
+
+def _dataclass_settings(section: str, value: Any) -> Iterator[tuple[str, str, Any]]:
+    for item in fields(value):
+        setting = getattr(value, item.name)
+        if is_dataclass(setting):
+            yield from _dataclass_settings(f"{section}.{item.name}", setting)
+        elif isinstance(setting, dict) and section == "word":
+            for language, fonts in setting.items():
+                yield from _dataclass_settings(f'{section}.{item.name}."{language}"', fonts)
+        elif isinstance(setting, tuple):
+            yield from ((section, item.name, element) for element in setting)
+        elif not isinstance(setting, dict):
+            yield section, item.name, setting
+
+
+def _owner(section: str) -> type:
+    """The dataclass a TOML section's settings belong to (for RANGES and TEXTS)."""
+    if section.startswith("compliance."):
+        return ComplianceProfile
+    if section.startswith("word.fonts."):
+        return Fonts
+    return {f.name: type(getattr(Config(), f.name)) for f in fields(Config)}[section]
+
+
+def _check_range(section: str, name: str, value: float, origin: str) -> None:
+    allowed = RANGES.get((_owner(section), name))
+    if allowed is None:  # pragma: no cover - the table covers every number (tested)
+        raise ConfigError(f"{origin}: [{section}] {name} has no allowed range (a reportgen bug)")
+    if not allowed.admits(value):
+        raise ConfigError(
+            f"{origin}: [{section}] {name} {allowed.describe()}, found {_number(value)}"
+        )
+
+
+def _check_text(section: str, name: str, value: str, origin: str) -> None:
+    rule = TEXTS.get((_owner(section), name))
+    if rule is not None:
+        _check_text_rule(rule, value, f"{origin}: [{section}] {name}")
+
+
+def _check_text_rule(rule: TextRule, value: str, where: str) -> None:
+    if not value.strip() and not rule.may_be_empty:
+        raise ConfigError(f"{where} must not be empty")
+    if len(value) > rule.max_length:
+        raise ConfigError(
+            f"{where} must be at most {rule.max_length} characters, found {len(value)}"
+        )
+    hidden = next((ch for ch in value if unicodedata.category(ch) in _HIDDEN_CATEGORIES), None)
+    if hidden is not None:
+        raise ConfigError(
+            f"{where} must not contain control characters, found U+{ord(hidden):04X} in {value!r}"
+        )
+
+
+def _check_organisation(org: Organisation, origin: str) -> None:
     if org.language not in LANGUAGES:
         raise ConfigError(
             f"{origin}: [organisation] language must be one of {', '.join(LANGUAGES)}, "
             f"found {org.language!r}"
         )
-    buckets = config.buckets
+    if not CURRENCY.fullmatch(org.currency):
+        raise ConfigError(
+            f"{origin}: [organisation] currency must be an ISO 4217 code of three capital "
+            f"letters such as CNY, HKD or USD, found {org.currency!r}"
+        )
+    if org.timezone and not _is_timezone(org.timezone):
+        raise ConfigError(
+            f"{origin}: [organisation] timezone must be empty or an IANA time zone name "
+            f"such as Asia/Shanghai, found {org.timezone!r}"
+        )
+
+
+def _is_timezone(name: str) -> bool:
+    """An IANA name zoneinfo knows; shaped like one first, so no path is ever opened."""
+    if len(name) > TIMEZONE_MAX_LENGTH or not TIMEZONE.fullmatch(name):
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _check_buckets(buckets: Buckets, origin: str) -> None:
     if len(buckets.lower_bounds) != len(buckets.labels) or not buckets.labels:
         raise ConfigError(f"{origin}: [buckets] needs as many labels as lower_bounds")
+    if len(buckets.labels) > MAX_BUCKETS:
+        raise ConfigError(
+            f"{origin}: [buckets] at most {MAX_BUCKETS} buckets, found {len(buckets.labels)}"
+        )
     bounds = list(buckets.lower_bounds)
     if bounds[0] != 1 or any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)):
         raise ConfigError(
@@ -324,10 +582,22 @@ def _check(config: Config, origin: str) -> None:
         raise ConfigError(
             f"{origin}: [buckets] labels must be distinct and not 'current' or 'other'"
         )
-    if config.compliance.profile not in ("cn", "us"):
-        raise ConfigError(
-            f"{origin}: [compliance] profile must be 'cn' or 'us', "
-            f"found {config.compliance.profile!r}"
-        )
-    if config.promises.grace_days < 0 or not 0 < config.promises.kept_share <= 1:
-        raise ConfigError(f"{origin}: [promises] grace_days must be ≥ 0 and kept_share in (0, 1]")
+
+
+def _check_aliases(aliases: Aliases, origin: str) -> None:
+    where = f"{origin}: [aliases]"
+    for header, column in aliases.headers.items():
+        _check_text_rule(ALIAS_TEXT, header, f"{where} headers: a header")
+        _check_text_rule(ALIAS_TEXT, column, f"{where} headers: the column for {header!r}")
+    for column, mapping in aliases.values.items():
+        _check_text_rule(ALIAS_TEXT, column, f"{where} values: a column name")
+        for exported, code in mapping.items():
+            _check_text_rule(ALIAS_TEXT, exported, f"{where}.values.{column}: a value")
+            _check_text_rule(
+                ALIAS_TEXT, code, f"{where}.values.{column}: the code for {exported!r}"
+            )
+
+
+def _number(value: float) -> str:
+    """0.35, 5.0, 1, -1.0: as a user wrote it in TOML."""
+    return repr(value) if isinstance(value, float) else str(value)

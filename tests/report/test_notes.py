@@ -51,3 +51,40 @@ def test_load_notes_reads_utf8_with_or_without_bom(tmp_path):
         load_notes(path)
     with pytest.raises(NotesError, match="not found"):
         load_notes(tmp_path / "missing.yaml")
+
+
+def test_every_value_is_text_exactly_as_written():
+    notes = parse_notes("plans:\n  - 010\n  - 12:30\n  - yes\n  - 2024-09-30\n  - 0x1F\n  - .inf\n")
+    assert notes.get("plans") == ("010", "12:30", "yes", "2024-09-30", "0x1F", ".inf")
+    assert parse_notes("overview: 1_000\n").get("overview") == ("1_000",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("plans: [a]\noverview: [b]\nplans: [c]\n", "n.yaml, line 3: 'plans' appears twice"),
+        ("plans:\n  - {k: 1, k: 2}\n", "n.yaml, line 2: 'k' appears twice"),
+        ("a: &x [p, p]\nplans: *x\n", "n.yaml, line 2: anchors and aliases"),
+        ("plans: " + "[" * 3000 + "]" * 3000, "n.yaml, line 1: nested more than 10"),
+        ("plans: " + "{a: " * 3000 + "x" + "}" * 3000, "nested more than 10"),
+    ],
+)
+def test_repeated_keys_aliases_and_deep_nesting_are_refused(text, message):
+    with pytest.raises(NotesError, match=message):
+        parse_notes(text, origin="n.yaml")
+
+
+def test_an_empty_section_has_no_paragraphs():
+    assert parse_notes("plans:\noverview: ''\n") == Notes()
+
+
+def test_a_notes_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
+    from reportgen.render import notes as notes_module
+
+    monkeypatch.setattr(notes_module, "NOTES_LIMIT_BYTES", 100)
+    path = tmp_path / "big.yaml"
+    path.write_text("plans:\n  - " + "x" * 200 + "\n", encoding="utf-8")
+    with pytest.raises(NotesError, match="big.yaml: larger than 100 bytes"):
+        load_notes(path)
+    with pytest.raises(NotesError, match="is a folder"):
+        load_notes(tmp_path)

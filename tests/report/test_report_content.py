@@ -111,8 +111,8 @@ def test_team_report_ranks_members_and_names_who_moved(dataset, config):
     assert "| 1 | 张三（C001） | 2,234.56 | 1.5% |" in results
     assert "| 2 | 王五（C002） | 300.00 | 10.0% |" in results
     # C002: August 0 of 3,000 recovered, September 300 of 3,000: +10 points.
-    assert "回收率提升最多的是 王五（C002），由 0.0% 升至 10.0%，上升 10.0 个百分点。" in results
-    assert "回收率下滑最多的是 张三（C001），由 6.7% 降至 1.5%，下降 5.2 个百分点。" in results
+    assert "回收率提升最多的是王五（C002），由 0.0% 升至 10.0%，上升 10.0 个百分点。" in results
+    assert "回收率下滑最多的是张三（C001），由 6.7% 降至 1.5%，下降 5.2 个百分点。" in results
     assert "![组员回收金额](team-T01_2024-09_zh-CN_files/members.png)" in results
 
 

@@ -57,7 +57,7 @@ def test_overriding_one_block_changes_only_that_section(model, config, tmp_path)
     changed = [name for name in default if default[name] != custom[name]]
     assert changed == ["六、未来工作计划"]
     assert (
-        custom["六、未来工作计划"].strip() == "下期回收目标由部门统一下达：2,234.56 元 的 1.2 倍。"
+        custom["六、未来工作计划"].strip() == "下期回收目标由部门统一下达：2,234.56 元的 1.2 倍。"
     )
 
 
@@ -177,3 +177,123 @@ def test_a_missing_template_is_named(model, config, tmp_path):
     write(tmp_path, "en", "collector.md.j2", '{% extends "no-such-base.md.j2" %}')
     with pytest.raises(TemplateError, match="template 'no-such-base.md.j2' not found"):
         render(model, config, tmp_path, "en")
+
+
+# --- Read-only data, limits, contained loading ------------------------------------
+
+from reportgen.render import templates as templates_module  # noqa: E402
+from reportgen.render.templates import (  # noqa: E402
+    ContainedLoader,
+    FrozenDict,
+    ReadOnlyError,
+    freeze,
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% set _ = m.update({'recovered_amount': 0}) %}",
+        "{% set _ = targets.append('x') %}",
+        "{% set _ = m.pop('recovered_amount') %}",
+        "{{ m.__setitem__('recovered_amount', 0) }}",
+        "{% set _ = m.opening_by_bucket.clear() %}",
+    ],
+)
+def test_a_template_cannot_change_its_data(model, config, tmp_path, body):
+    write(tmp_path, "zh-CN", "collector.md.j2", f"# title\n\n{body}\n")
+    before = dict(model.metrics)
+    with pytest.raises(TemplateError, match=r"collector.md.j2, line 3: not allowed"):
+        render(model, config, tmp_path)
+    assert model.metrics == before
+
+
+def test_rendering_twice_from_one_model_gives_the_same_figures(model, config):
+    first = render(model, config, None, "en")
+    render(model, config, None, "zh-CN")
+    assert render(model, config, None, "en") == first
+
+
+def test_the_context_is_a_read_only_deep_copy():
+    shared = {"m": {"by_bucket": {"M1": 1}, "months": [1, 2]}, "f": len}
+    frozen = freeze(shared)
+    assert frozen == shared and frozen["f"] is len
+    assert frozen["m"]["by_bucket"] is not shared["m"]["by_bucket"]
+    for change in (
+        lambda: frozen["m"].update(x=1),
+        lambda: frozen["m"]["by_bucket"].__setitem__("M1", 2),
+        lambda: frozen["m"]["months"].append(3),
+        lambda: frozen["m"]["months"].sort(),
+    ):
+        with pytest.raises(ReadOnlyError):
+            change()
+    assert shared == {"m": {"by_bucket": {"M1": 1}, "months": [1, 2]}, "f": len}
+    # Printed like the plain containers, so template output cannot change.
+    assert str(frozen["m"]) == str(shared["m"]) and isinstance(frozen["m"], FrozenDict)
+
+
+def test_the_timer_stops_python_code_the_guards_do_not_reach(model, config, tmp_path, monkeypatch):
+    monkeypatch.setattr(templates_module, "TIME_LIMIT_SECONDS", 0.5)
+    import time
+
+    def busy(value):  # a helper that never returns to the template
+        while True:
+            time.monotonic()
+
+    options = ReportOptions.build("en", "md", templates_dir=tmp_path)
+    renderer = Renderer(config, options)
+    renderer.environment.filters["busy"] = busy
+    write(tmp_path, "en", "collector.md.j2", "# t\n{{ m.recovered_amount|busy }} {{ 1|busy }}\n")
+    with pytest.raises(TemplateError, match="took longer than 0.5 seconds"):
+        renderer.render_markdown(model, draw_charts=False)
+
+
+def test_limits_leave_no_timer_behind(model, config):
+    import signal
+
+    render(model, config)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None, signal.default_int_handler)
+
+
+def test_the_output_limit_names_the_template(model, config, tmp_path, monkeypatch):
+    monkeypatch.setattr(templates_module, "OUTPUT_LIMIT_CHARS", 1000)
+    path = write(
+        tmp_path, "en", "collector.md.j2", "{% for i in range(100) %}0123456789 {% endfor %}"
+    )
+    with pytest.raises(TemplateError, match="longer than 1,000 characters") as caught:
+        render(model, config, tmp_path, "en")
+    assert str(caught.value).startswith(str(path))
+
+
+def test_real_sized_values_pass_the_size_checks(model, config, tmp_path):
+    write(
+        tmp_path,
+        "en",
+        "collector.md.j2",
+        "# t\n{{ 'ab' * 1000 }} {{ 2 ** 64 }} {{ ('x' ~ 'y')|replace('x', 'zz') }} "
+        "{{ [1, 2] + [3] }} {{ '%05.1f' % 3.14159 }} {{ '{:>6}'.format('a') }} "
+        "{{ range(3)|join(', ') }} {{ 'x'|center(9) }} {{ members|length }}\n",
+    )
+    text = render(model, config, tmp_path, "en")
+    assert "18446744073709551616 zzy [1, 2, 3] 003.1      a 0, 1, 2     x     " in text
+
+
+def test_the_loader_refuses_a_link_out_but_follows_one_inside(tmp_path):
+    import jinja2
+
+    folder, outside = tmp_path / "tpl", tmp_path / "outside"
+    (folder / "en").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "x.md.j2").write_text("secret", encoding="utf-8")
+    (folder / "en" / "real.md.j2").write_text("inside", encoding="utf-8")
+    (folder / "en" / "out.md.j2").symlink_to(outside / "x.md.j2")
+    (folder / "en" / "alias.md.j2").symlink_to(folder / "en" / "real.md.j2")
+    loader = ContainedLoader(folder / "en", root=folder)
+    env = jinja2.Environment()
+    assert loader.get_source(env, "alias.md.j2")[0] == "inside"
+    with pytest.raises(templates_module.TemplateOutsideFolder, match="outside the template folder"):
+        loader.get_source(env, "out.md.j2")
+    for name in ("../outside/x.md.j2", "missing.md.j2"):
+        with pytest.raises(jinja2.TemplateNotFound):
+            loader.get_source(env, name)

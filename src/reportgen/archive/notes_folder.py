@@ -7,11 +7,14 @@
 Every file is read and checked before any report is rendered; a file that
 names no one on the roster, or that does not parse, stops the run up front.
 Files that are not YAML (``.yaml``/``.yml``), hidden files and subfolders are
-ignored, so a README beside the notes does no harm.
+ignored, so a README beside the notes does no harm. A notes file that is a link
+leading out of the folder is refused, as template folders refuse theirs: a
+planted link must not make the archive read (and quote in an error) any file.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,10 @@ def notes_files(notes_dir: Path) -> list[Path]:
     )
 
 
+def _inside(path: Path, root: Path) -> bool:
+    return root == path or root in path.parents
+
+
 def load_notes_folder(
     notes_dir: Path, collector_ids: Iterable[str], team_ids: Iterable[str]
 ) -> dict[Scope, Any]:
@@ -66,7 +73,11 @@ def load_notes_folder(
     problems: list[str] = []
     found: dict[Scope, Path] = {}
     notes: dict[Scope, Any] = {}
+    root = Path(os.path.realpath(notes_dir))
     for path in notes_files(notes_dir):
+        if not _inside(Path(os.path.realpath(path)), root):
+            problems.append(f"{path}: a link leading outside the notes folder; refused")
+            continue
         scope = scope_for_notes_file(path.stem, collectors, teams)
         if scope is None:
             problems.append(f"{path}: {path.stem!r} is not on the roster; expected {_EXPECTED}")

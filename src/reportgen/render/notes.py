@@ -9,18 +9,38 @@
 
 Keys are the six section names; each holds a list of paragraphs (a single
 string is taken as one paragraph). Anything else is an error naming the key.
+
+Notes are words, so every value is read as text exactly as written: ``010``
+stays ``010`` and ``12:30`` stays ``12:30`` (YAML 1.1 would make them 8 and
+750), ``yes`` stays ``yes``. A section written twice is an error, not a silent
+loss of the first one. Anchors and aliases are refused (they only serve to
+repeat, and repeated expansion is the "billion laughs" attack), as are files
+over :data:`NOTES_LIMIT_BYTES` and nesting deeper than notes ever need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import BaseConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
 from reportgen.errors import ReportgenError
 
 SECTIONS = ("overview", "results", "methods", "problems", "improvements", "plans")
+
+NOTES_LIMIT_BYTES = 1_000_000
+# A notes file is a mapping of lists of text: depth 2. Some slack for the
+# errors about a wrong shape to name the section, no more.
+NOTES_DEPTH_LIMIT = 10
 
 
 class NotesError(ReportgenError):
@@ -40,43 +60,116 @@ class Notes:
         return {name: list(self.get(name)) for name in SECTIONS}
 
 
-def parse_notes(text: str, origin: str = "notes") -> Notes:
+class _NotesYAMLError(yaml.YAMLError):
+    """A rule of notes files broken: duplicate key, alias, nesting too deep."""
+
+
+class _TextLoader(Reader, Scanner, Parser, Composer, BaseConstructor, BaseResolver):
+    """PyYAML's BaseLoader (no implicit types: every scalar is text as written) plus rules.
+
+    BaseResolver has no implicit resolvers, so nothing is turned into a number,
+    a date or a boolean; BaseConstructor builds only str, list and dict.
+    """
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseConstructor.__init__(self)
+        BaseResolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise _NotesYAMLError(
+                f"line {mark.line + 1}: anchors and aliases (*name) are not allowed in notes; "
+                "write the text out"
+            )
+        self._depth += 1
+        if self._depth > NOTES_DEPTH_LIMIT:
+            mark = self.peek_event().start_mark
+            raise _NotesYAMLError(
+                f"line {mark.line + 1}: nested more than {NOTES_DEPTH_LIMIT} levels deep; "
+                "notes are sections holding lists of paragraphs"
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    raise _NotesYAMLError(
+                        f"line {line}: '{key_node.value}' appears twice (first on line "
+                        f"{seen[key_node.value]}); write all its paragraphs under one key"
+                    )
+                seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _load_text_yaml(text: str) -> Any:
+    loader = _TextLoader(text)
     try:
-        raw = yaml.safe_load(text)
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def parse_notes(text: str, origin: str = "notes") -> Notes:
+    if len(text) > NOTES_LIMIT_BYTES:  # characters ≤ bytes: a cheap first bound
+        raise NotesError(f"{origin}: larger than {NOTES_LIMIT_BYTES:,} bytes; refused")
+    try:
+        raw = _load_text_yaml(text)
+    except _NotesYAMLError as exc:
+        raise NotesError(f"{origin}, {exc}") from None
     except yaml.YAMLError as exc:
         raise NotesError(f"{origin}: not valid YAML ({exc})") from None
-    if raw is None:
+    if raw is None or raw == "":
         return Notes()
     if not isinstance(raw, dict):
         raise NotesError(
             f"{origin}: expected sections ({', '.join(SECTIONS)}) each with a list of paragraphs"
         )
-    sections: dict[str, tuple[str, ...]] = {}
+    return Notes({key: paragraphs for key, paragraphs in _sections(raw, origin) if paragraphs})
+
+
+def _sections(raw: dict[Any, Any], origin: str) -> list[tuple[str, tuple[str, ...]]]:
+    sections = []
     for key, value in raw.items():
         if key not in SECTIONS:
             raise NotesError(
                 f"{origin}: unknown section '{key}'; expected one of {', '.join(SECTIONS)}"
             )
-        if value is None:
-            continue
+        # With no implicit types an empty value is "" (not None): no paragraphs.
         items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(
-            isinstance(p, str | int | float) and not isinstance(p, bool) for p in items
-        ):
+        if not isinstance(items, list) or not all(isinstance(p, str) for p in items):
             raise NotesError(f"{origin}: section '{key}' must be a list of paragraphs (text)")
-        paragraphs = tuple(" ".join(str(p).split()) for p in items)
-        sections[key] = tuple(p for p in paragraphs if p)
-    return Notes(sections)
+        paragraphs = tuple(" ".join(p.split()) for p in items)
+        sections.append((key, tuple(p for p in paragraphs if p)))
+    return sections
 
 
 def load_notes(path: Path | str) -> Notes:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as file:
+            data = file.read(NOTES_LIMIT_BYTES + 1)
     except FileNotFoundError:
         raise NotesError(f"{path}: notes file not found") from None
-    except UnicodeDecodeError:
-        raise NotesError(f"{path}: notes must be UTF-8 text") from None
+    except IsADirectoryError:
+        raise NotesError(f"{path}: is a folder, not a notes file") from None
     except OSError as exc:
         raise NotesError(f"{path}: cannot read notes ({exc.strerror})") from None
+    if len(data) > NOTES_LIMIT_BYTES:
+        raise NotesError(f"{path}: larger than {NOTES_LIMIT_BYTES:,} bytes; refused")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotesError(f"{path}: notes must be UTF-8 text") from None
     return parse_notes(text, origin=str(path))

@@ -14,7 +14,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from reportgen.config import DEFAULT_CONFIG_NAME, Config
+from reportgen.config import DEFAULT_CONFIG_NAME, RANGES, Config
 from reportgen.output import refuse_existing, write_atomic
 from reportgen.resources import templates_dir
 
@@ -26,6 +26,9 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "organisation.currency": "ISO currency code; CNY is written 元 in Chinese reports.",
     "organisation.language": "Default report language: zh-CN, zh-TW or en.",
+    "organisation.timezone": (
+        'The centre\'s IANA time zone, e.g. "Asia/Shanghai"; empty: none configured.'
+    ),
     "buckets": "Delinquency buckets by days past due (dpd 0 is current).",
     "buckets.lower_bounds": "Smallest dpd of each bucket; must start at 1 and rise.",
     "buckets.labels": "A label per bucket, in the same order.",
@@ -146,8 +149,11 @@ def _table(
         default = getattr(value, item.name)
         key = item.name if generic else f"{name}.{item.name}"
         note = DESCRIPTIONS.get(key) or DESCRIPTIONS.get(item.name, "")
+        note = (note + _allowed(type(value), item.name)).strip()
         if default is None:
-            lines.append(f"# {item.name} = (unset)  # {note}")
+            # "(unset)" is no TOML value: a line uncommented as it is fails with a
+            # message saying so (config.load_config), never silently sets anything.
+            lines.append(f"# {item.name} = (unset)  # {note} Leave commented out to keep unset.")
         elif is_dataclass(default):  # pragma: no cover - nested tables are handled above
             raise TypeError(f"unexpected nested setting {key}")
         else:
@@ -155,6 +161,20 @@ def _table(
     if blank:
         lines.append("")
     return lines
+
+
+def _allowed(owner: type, name: str) -> str:
+    """ " Allowed: 0 to 1." from the one table of ranges, so the starter cannot disagree with it."""
+    allowed = RANGES.get((owner, name))
+    if allowed is None:
+        return ""
+    if allowed.above_low:
+        return f" Allowed: above {_plain(allowed.low)}, up to {_plain(allowed.high)}."
+    return f" Allowed: {_plain(allowed.low)} to {_plain(allowed.high)}."
+
+
+def _plain(number: float) -> str:
+    return f"{number:g}"
 
 
 def write_starter(out_dir: Path, force: bool = False) -> list[Path]:
