@@ -189,15 +189,18 @@ def test_a_huge_or_folder_config_is_refused(tmp_path: Path, monkeypatch) -> None
         load_config(tmp_path)
 
 
-def test_an_uncommented_unset_placeholder_of_the_starter_file_says_what_it_is(
-    tmp_path: Path,
-) -> None:
+def test_every_line_of_the_starter_file_is_valid_uncommented_as_it_is(tmp_path: Path) -> None:
     from reportgen.render.starter import starter_config_text
 
     text = starter_config_text()
     assert "Allowed: 0 to 1." in text  # the ranges come from the same table
-    placeholder = next(line for line in text.splitlines() if "(unset)" in line)
+    assert "(unset)" not in text
+    lines = [
+        line.removeprefix("# ")
+        for line in text.splitlines()
+        if re.match(r'^# (\[[^\]]+\]|("[^"]+"|\w+) = \S.*)$', line)
+    ]
     path = tmp_path / "reportgen.toml"
-    path.write_text("[targets]\n" + placeholder.removeprefix("# ") + "\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="'\\(unset\\)' is a placeholder"):
-        load_config(path)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.targets.recovery_rate == 0.35  # the example value, as written

@@ -539,6 +539,12 @@ def init(out_dir: Path, force: bool) -> None:
     from reportgen.render.starter import write_starter
 
     _echo_paths(write_starter(out_dir, force=force))
+    click.echo(
+        f"The templates are copies to edit; reports use them when given "
+        f"--templates {out_dir / 'templates'} (and the settings with --config "
+        f"{out_dir / 'reportgen.toml'}, or from the folder you run reportgen in).",
+        err=True,
+    )
 
 
 def main() -> None:

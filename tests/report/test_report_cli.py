@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import cli
 from reportgen.config import Config, load_config
+from reportgen.render.notes import SECTIONS, load_notes
 from reportgen.render.starter import starter_config_text, write_starter
 from reportgen.resources import templates_dir
 
@@ -171,7 +172,7 @@ def test_uncommenting_every_default_gives_the_defaults(tmp_path):
     lines = []
     for line in starter_config_text().splitlines():
         setting = re.match(r"^# (\[[^\]]+\]|\w+ = .*)$", line)
-        if setting and "(unset)" not in line and "aliases" not in line:
+        if setting and "Example value" not in line and "aliases" not in line:
             lines.append(setting.group(1))
     text = "\n".join(lines) + "\n"
     tomllib.loads(text)  # valid TOML
@@ -183,16 +184,30 @@ def test_uncommenting_every_default_gives_the_defaults(tmp_path):
 def test_init_writes_config_and_templates_and_refuses_to_overwrite(tmp_path):
     result = run("init", tmp_path / "org")
     assert result.exit_code == 0, result.output
-    written = [Path(p) for p in result.output.split()]
+    written = [Path(p) for p in result.stdout.split()]
     assert written[0] == tmp_path / "org" / "reportgen.toml"
-    copies = {p.relative_to(tmp_path / "org" / "templates") for p in written[1:]}
+    assert written[1] == tmp_path / "org" / "notes-example.yaml"
+    assert "--templates" in result.stderr  # says the copies are used only when asked for
+    copies = {p.relative_to(tmp_path / "org" / "templates") for p in written[2:]}
     assert copies == {p.relative_to(templates_dir()) for p in templates_dir().rglob("*.j2")}
-    for copy in written[1:]:
+    for copy in written[2:]:
         original = templates_dir() / copy.relative_to(tmp_path / "org" / "templates")
         assert copy.read_bytes() == original.read_bytes()
     again = run("init", tmp_path / "org")
     assert again.exit_code == 1 and "use --force" in again.output
     assert run("init", tmp_path / "org", "--force").exit_code == 0
+
+
+def test_the_example_notes_file_written_by_init_is_valid_notes(csv_source, tmp_path):
+    write_starter(tmp_path / "org")
+    notes = load_notes(tmp_path / "org" / "notes-example.yaml")
+    assert all(notes.get(section) for section in SECTIONS)
+    result = run(
+        "report", csv_source, "-p", "2024-09", "--collector", "C001", "--format", "md",
+        "--notes", tmp_path / "org" / "notes-example.yaml", "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert notes.get("plans")[0] in (tmp_path / "out" / "C001_2024-09_zh-CN.md").read_text()
 
 
 def test_templates_written_by_init_render_like_the_builtin_ones(csv_source, tmp_path):

@@ -82,6 +82,14 @@ DESCRIPTIONS: dict[str, str] = {
     ),
 }
 
+# Valid example values for the settings that are unset by default (the targets).
+_UNSET_EXAMPLES = {
+    "targets.recovery_rate": 0.35,
+    "targets.connect_rate": 0.3,
+    "targets.ptp_kept_rate": 0.7,
+    "targets.contact_coverage": 0.9,
+}
+
 # Example lines for the settings whose default is empty or unset.
 _EXAMPLES = {
     "aliases.headers": ['"客户号" = "account_id"'],
@@ -151,9 +159,12 @@ def _table(
         note = DESCRIPTIONS.get(key) or DESCRIPTIONS.get(item.name, "")
         note = (note + _allowed(type(value), item.name)).strip()
         if default is None:
-            # "(unset)" is no TOML value: a line uncommented as it is fails with a
-            # message saying so (config.load_config), never silently sets anything.
-            lines.append(f"# {item.name} = (unset)  # {note} Leave commented out to keep unset.")
+            # No default to show: an example value that is valid as it stands, so a line
+            # uncommented as it is works (a placeholder would be a TOML error).
+            example = toml_value(_UNSET_EXAMPLES[key])
+            lines.append(
+                f"# {item.name} = {example}  # Example value; by default unset. {note}".rstrip()
+            )
         elif is_dataclass(default):  # pragma: no cover - nested tables are handled above
             raise TypeError(f"unexpected nested setting {key}")
         else:
@@ -177,11 +188,42 @@ def _plain(number: float) -> str:
     return f"{number:g}"
 
 
+NOTES_EXAMPLE_NAME = "notes-example.yaml"
+
+# A collector's notes file as it might be filled in: one key per section, each a list of
+# paragraphs. Written by ``reportgen init`` so nobody starts from a blank page.
+NOTES_EXAMPLE = """\
+# Your own words for a report, by section: use with
+#   reportgen report SOURCE --period 2024-09 --collector C001 --notes notes-example.yaml
+# Each section is a list of paragraphs; leave out any section you have nothing to add to.
+# Every value is read as text exactly as written (010 stays 010, 12:30 stays 12:30).
+# In the report each section's notes follow its figures under the sub-heading
+# 本人补充 (zh-TW 本人補充, en "In my own words").
+overview:
+  - 本月接手王芳调岗后移交的 120 户 M1 账户，前两周以核实联系方式为主。
+results:
+  - 大额账户 A00012345 于 9 月 28 日一次性结清 3.2 万元，是本月回收的主要来源。
+methods:
+  - 本月试行上午集中外呼、下午短信跟进，上午接通率明显高于下午。
+problems:
+  - 有两名客户失业，还款能力明显下降，承诺多次未兑现。
+improvements:
+  - 对失业客户改为申请分期方案，先保住每月最低还款。
+plans:
+  - 十月起每周复盘一次到期承诺，逐户确认未兑现原因。
+"""
+
+
 def write_starter(out_dir: Path, force: bool = False) -> list[Path]:
-    """Write ``reportgen.toml`` and ``templates/<language>/*.md.j2`` under ``out_dir``."""
+    """Write ``reportgen.toml``, an example notes file and ``templates/<language>/*.md.j2``
+    under ``out_dir``. The templates are copies to edit; reports use them when given
+    ``--templates out_dir/templates``."""
     out_dir = Path(out_dir)
     builtin = templates_dir()
-    files: dict[Path, bytes | str] = {out_dir / DEFAULT_CONFIG_NAME: starter_config_text()}
+    files: dict[Path, bytes | str] = {
+        out_dir / DEFAULT_CONFIG_NAME: starter_config_text(),
+        out_dir / NOTES_EXAMPLE_NAME: NOTES_EXAMPLE,
+    }
     for template in sorted(builtin.rglob("*.j2")):
         files[out_dir / "templates" / template.relative_to(builtin)] = template.read_bytes()
     refuse_existing(files, force=force)
