@@ -370,3 +370,11 @@ def test_a_table_file_that_is_not_a_regular_file_is_named_not_skipped(tmp_path, 
     (source / "payments.csv").unlink()
     make(source / "payments.csv")
     assert_clean_failure(run("validate", source), "payments.csv", found, "a regular file")
+
+
+def test_an_id_with_a_control_character_is_a_problem_naming_the_cell(tmp_path):
+    source = tiny_source(tmp_path / "data")
+    spoil_cell(source, "collectors", 0, "collector_id", "C0\x1b[31m01")
+    assert_clean_failure(
+        run("validate", source), "collectors.csv, row 2, column collector_id", "no control"
+    )

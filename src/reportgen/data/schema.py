@@ -46,7 +46,7 @@ class Kind(StrEnum):
 
 # What each kind of cell should look like, for "expected ..." in error messages.
 EXPECTED = {
-    Kind.ID: "an identifier",
+    Kind.ID: "an identifier (letters, digits and signs; no control characters)",
     Kind.TEXT: "some text",
     Kind.CODE: "one of the allowed values",
     Kind.BOOL: "yes or no (是/否, Y/N, true/false, 1/0)",

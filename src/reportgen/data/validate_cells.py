@@ -115,10 +115,19 @@ def _text_array(cells: pd.Series) -> pa.Array:
 # --- text, ids, codes, booleans -----------------------------------------------
 
 
+# Control characters (C0, DEL, C1): no identifier holds one, and an id names files,
+# folders and Word text, so such a cell is a problem to report, not a value to carry on.
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+
+
 def _as_text(cells: pd.Series, column: Column, value_map: dict[str, str]):
     if pd.api.types.is_datetime64_any_dtype(cells.dtype):
         cells = cells.dt.strftime("%Y-%m-%d").where(cells.notna())
-    return cells.astype("str"), np.ones(len(cells), dtype=bool)
+    text = cells.astype("str")
+    if column.kind is not Kind.ID:
+        return text, np.ones(len(cells), dtype=bool)
+    spoiled = text.str.contains(_CONTROL, regex=True, na=False).to_numpy(dtype=bool)
+    return text, ~spoiled
 
 
 def _as_code(cells: pd.Series, column: Column, value_map: dict[str, str]):
