@@ -324,3 +324,16 @@ def test_a_notes_file_linking_out_of_the_notes_folder_is_refused(source, tmp_pat
         "--notes", notes, "--out", tmp_path / "out",
     )  # fmt: skip
     assert_clean_failure(result, "C001.yaml", "outside the notes folder")
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\x1b[31m", "\\x00"])
+def test_a_notes_paragraph_no_report_can_hold_is_one_clear_error(tmp_path, escape):
+    source = tiny_source(tmp_path / "data")
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(f'overview: "before{escape}after"\n', encoding="utf-8")
+    result = run(
+        "report", source, "--period", "2024-12", "--collector", "C001", "--notes", notes,
+        "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert_clean_failure(result, "notes.yaml", "overview", "control character")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

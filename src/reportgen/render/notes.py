@@ -20,6 +20,7 @@ over :data:`NOTES_LIMIT_BYTES` and nesting deeper than notes ever need.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,9 +151,22 @@ def _sections(raw: dict[Any, Any], origin: str) -> list[tuple[str, tuple[str, ..
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(p, str) for p in items):
             raise NotesError(f"{origin}: section '{key}' must be a list of paragraphs (text)")
+        for paragraph in items:
+            if _UNWRITABLE.search(paragraph):
+                raise NotesError(
+                    f"{origin}: section '{key}' holds a control character or an unpaired "
+                    f"surrogate (an escape such as \\x1b or \\ud800), which no report can "
+                    f"show: {paragraph[:40]!r}"
+                )
         paragraphs = tuple(" ".join(p.split()) for p in items)
         sections.append((key, tuple(p for p in paragraphs if p)))
     return sections
+
+
+# Characters a paragraph cannot carry into Markdown, Word or a terminal: controls other
+# than tab and line breaks (which become spaces), and lone surrogates (YAML's "\ud800"
+# escape), which no UTF-8 file can hold.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def load_notes(path: Path | str) -> Notes:
