@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from reportgen.errors import ReportgenError
+from reportgen.output import safe_name
 from reportgen.scope import Scope
 
 INDEX_MD = "index.md"
@@ -22,14 +23,12 @@ INDEX_CSV = "index.csv"
 MANIFEST = "manifest.json"
 
 _KIND_FOLDERS = {"collector": "collectors", "team": "teams"}
-# Characters that Windows, macOS or Linux refuse (or treat specially) in a file name.
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
 def safe_component(identifier: str) -> str:
-    """A folder name for an identifier: unsafe characters become ``_``; never ``.``/``..``."""
-    name = _UNSAFE.sub("_", identifier).strip(" .")
-    return name or "_"
+    """A folder name for an identifier: the same rules as every file name made from data
+    (:func:`reportgen.output.safe_name`: no separators, never ``.``/``..``, bounded length)."""
+    return safe_name(identifier)
 
 
 def scope_folder(scope: Scope) -> str:
@@ -38,6 +37,16 @@ def scope_folder(scope: Scope) -> str:
         return "all"
     assert scope.id is not None
     return f"{_KIND_FOLDERS[scope.kind]}/{safe_component(scope.id)}"
+
+
+def in_scope_folder(path: str) -> bool:
+    """Whether ``path`` is a file directly inside a scope's folder (``all/x``,
+    ``collectors/<id>/x``, ``teams/<id>/x``): where a report's documents are, its pictures
+    being one folder further down."""
+    parts = path.split("/")
+    if parts[0] == "all":
+        return len(parts) == 2
+    return parts[0] in _KIND_FOLDERS.values() and len(parts) == 3
 
 
 def check_distinct_folders(scopes: Iterable[Scope]) -> None:
@@ -54,6 +63,35 @@ def check_distinct_folders(scopes: Iterable[Scope]) -> None:
                 "than letter case or characters not allowed in file names"
             )
         seen[key] = scope
+
+
+# What no path inside an archive holds: control characters (NUL included) and backslashes,
+# which Windows reads as separators; `manifest_path_problem` refuses them.
+_NOT_IN_ARCHIVE_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
+MAX_PATH_CHARS = 1024  # far above any path reportgen writes (a folder, an id, a file name)
+
+
+def manifest_path_problem(path: str) -> str | None:
+    """What is wrong with ``path`` as a manifest lists it (a noun phrase), or None when it is a
+    relative path inside the archive.
+
+    Refused: empty, absolute (``/x``, ``C:``), ``.`` or ``..`` or empty parts, backslashes,
+    control characters (NUL included), lone surrogates, over-long paths, and the manifest itself
+    (which cannot carry its own checksum)."""
+    if not path:
+        return "an empty path"
+    if len(path) > MAX_PATH_CHARS:
+        return f"a path over {MAX_PATH_CHARS} characters"
+    if _NOT_IN_ARCHIVE_PATH.search(path):
+        return "a path with a control character or a backslash"
+    if any("\ud800" <= ch <= "\udfff" for ch in path):
+        return "a path that is not valid Unicode"
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
+        return "a path outside the archive"
+    if path == MANIFEST:
+        return "the manifest itself as a file"
+    return None
 
 
 def report_path(folder: str, relative: str) -> str:

@@ -6,12 +6,15 @@ with figures already computed; this module only draws them.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from reportgen.render.docx_tables import fit_columns
 from reportgen.render.fonts import register_chart_font
 
 if TYPE_CHECKING:  # matplotlib is imported on first drawing: ChartSpec alone stays light
@@ -62,6 +65,13 @@ _TICK_INCHES = 7 / 72  # tick length and tick-label padding, 3.5 pt each
 _LABEL_PAD_INCHES = 4 / 72
 _TITLE_PAD_INCHES = 6 / 72
 _LEGEND_GAP_INCHES = 0.12
+# A category label (a collector's name) longer than this many half-em columns (a Chinese
+# character takes two) is cut with an ellipsis; the table beside the chart keeps it whole.
+MAX_LABEL_COLUMNS = 20
+# The plot keeps at least this share of the figure, whatever the texts around it measure.
+_MIN_AXES_SHARE = 0.35
+# Characters a label cannot show: control characters, lone surrogates, non-characters.
+_NOT_LABEL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _UNITS = {
     "zh-CN": ((1e8, "亿"), (1e4, "万")),
     "zh-TW": ((1e8, "億"), (1e4, "萬")),
@@ -94,6 +104,7 @@ def render_chart(spec: ChartSpec, language: str) -> bytes:
     from PIL import Image
 
     _check(spec)
+    spec = dataclasses.replace(spec, categories=tuple(category_label(c) for c in spec.categories))
     family = register_chart_font()
     # Built-in defaults plus our few settings, so a user's matplotlibrc never
     # changes a report; rc_context restores the caller's settings afterwards.
@@ -231,6 +242,12 @@ def _format_axis(axis, value_format: ValueFormat, language: str) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_value(v, value_format, language)))
 
 
+def category_label(text: str, columns: int = MAX_LABEL_COLUMNS) -> str:
+    """A category as its tick label shows it: control characters dropped, whitespace runs as
+    one space, and cut to ``columns`` half-em columns with an ellipsis."""
+    return fit_columns(" ".join(_NOT_LABEL.sub(" ", text).split()), columns)
+
+
 def _label_categories(axes: Axes, categories: tuple[str, ...]) -> bool:
     """Put the category names under the bars; slanted when many or long. Returns slanted."""
     axes.set_xticks(np.arange(len(categories)), labels=list(categories))
@@ -296,12 +313,24 @@ def _fit_margins(
     bottom = _PAD_INCHES + ticks + labels_height
     if figure.legends:
         bottom += line + _LEGEND_GAP_INCHES
+    left, right_margin = _within(left, right_margin, width_in)
+    top, bottom = _within(top, bottom, height_in)
     figure.subplots_adjust(
         left=left / width_in,
         right=1 - right_margin / width_in,
         top=1 - top / height_in,
         bottom=bottom / height_in,
     )
+
+
+def _within(first: float, second: float, length: float) -> tuple[float, float]:
+    """Two opposite margins, shrunk in proportion when together they would leave the plot
+    less than its minimum share: matplotlib refuses margins that meet or cross."""
+    room = length * (1 - _MIN_AXES_SHARE)
+    if first + second <= room:
+        return first, second
+    scale = room / (first + second)
+    return first * scale, second * scale
 
 
 def matplotlib_family() -> list[str]:

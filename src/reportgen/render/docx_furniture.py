@@ -16,6 +16,8 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 
 from reportgen.render.docx_styles import insert_before, settings_successors
+from reportgen.render.docx_tables import fit_columns
+from reportgen.render.docx_text import core_property, escape_text, xml_text
 
 _CONTENTS_TITLE = {"zh-CN": "目录", "zh-TW": "目錄", "en": "Contents"}
 _CONTENTS_PLACEHOLDER = {
@@ -56,20 +58,25 @@ def field_runs(instruction: str, shown: str, run_properties: str, *, dirty: bool
         f'<w:r>{run_properties}<w:instrText xml:space="preserve"> {instruction} </w:instrText>'
         "</w:r>"
         f'<w:r>{run_properties}<w:fldChar w:fldCharType="separate"/></w:r>'
-        f'<w:r>{run_properties}<w:t xml:space="preserve">{_escape(shown)}</w:t></w:r>'
+        f'<w:r>{run_properties}<w:t xml:space="preserve">{escape_text(shown)}</w:t></w:r>'
         f'<w:r>{run_properties}<w:fldChar w:fldCharType="end"/></w:r>'
     )
 
 
+# A header is one line: a long organisation name or title (a 300-character collector name)
+# is cut to what fits across A4 at the header's 9 pt, in half-em columns.
+HEADER_COLUMNS = 90
+
+
 def add_header(document: DocumentObject, text: str, style_id: str, run_properties: str) -> None:
+    text = fit_columns(xml_text(text), HEADER_COLUMNS)
     header = document.sections[-1].header
     header.is_linked_to_previous = False
     paragraph = header.paragraphs[0]
     paragraph._p.style = style_id
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = (
-        f'<w:r {nsdecls("w")}>{run_properties}<w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
-    )
+    shown = escape_text(text)
+    run = f'<w:r {nsdecls("w")}>{run_properties}<w:t xml:space="preserve">{shown}</w:t></w:r>'
     paragraph._p.append(parse_xml(run))
 
 
@@ -129,15 +136,12 @@ def set_core_properties(
     for child in list(element):
         element.remove(child)
     properties = document.core_properties
-    properties.title = title
-    properties.subject = subject
-    properties.author = author
-    properties.last_modified_by = author
-    properties.language = language
+    # Every value passes through core_property: XML-safe and within python-docx's 255 characters.
+    properties.title = core_property(title)
+    properties.subject = core_property(subject)
+    properties.author = core_property(author)
+    properties.last_modified_by = core_property(author)
+    properties.language = core_property(language)
     properties.revision = 1
     properties.created = datetime.combine(created, time(0, 0))
     properties.modified = datetime.combine(modified, time(0, 0))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -30,13 +30,12 @@ from reportgen.errors import TemplateError
 from reportgen.render.docx_lists import LEVELS, ListNumbering, indent_twips, new_ordered_list
 from reportgen.render.docx_styles import RunFonts, StyleTable
 from reportgen.render.docx_tables import column_widths
+from reportgen.render.docx_text import escape_attribute, escape_text, xml_text
 from reportgen.render.fonts import LanguageTag
 
 PAGE_BREAK = re.compile(r"^<!--\s*pagebreak\s*-->$", re.IGNORECASE)
 CODE_FONT = "Consolas"
 _NAMESPACES = nsdecls("w", "r")
-# Characters XML 1.0 cannot carry at all; they could only come from bad input.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ALIGNMENTS = {"text-align:right": "right", "text-align:center": "center"}
 EMU_PER_TWIP = 635
 WIDE_TABLE_COLUMNS = 7
@@ -47,15 +46,6 @@ SMALL_HALF_POINTS = 18
 def markdown_parser() -> MarkdownIt:
     """CommonMark with pipe tables; built once, since parsing does not change it."""
     return MarkdownIt("commonmark").enable("table")
-
-
-def escape_text(text: str) -> str:
-    text = _NOT_XML.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_attribute(text: str) -> str:
-    return escape_text(text).replace('"', "&quot;")
 
 
 @dataclass(frozen=True)
@@ -393,7 +383,7 @@ class MarkdownWriter:
     def _hyperlink(self, href: str, runs: str) -> str:
         if href.startswith("#"):
             return f'<w:hyperlink w:anchor="{escape_attribute(href[1:])}">{runs}</w:hyperlink>'
-        rel_id = self._document.part.relate_to(href, RT.HYPERLINK, is_external=True)
+        rel_id = self._document.part.relate_to(xml_text(href), RT.HYPERLINK, is_external=True)
         return f'<w:hyperlink r:id="{rel_id}" w:history="1">{runs}</w:hyperlink>'
 
     def _picture_run(self, token: Token, rpr: str) -> str:
@@ -416,6 +406,6 @@ class MarkdownWriter:
         # python-docx numbers shapes from the body, which does not hold this block yet.
         inline.docPr.id = self._next_shape_id
         self._next_shape_id += 1
-        inline.docPr.set("descr", _NOT_XML.sub("", token.content))
+        inline.docPr.set("descr", xml_text(token.content))
         drawing = etree.tostring(inline, encoding="unicode")
         return f"<w:r>{rpr}<w:drawing>{drawing}</w:drawing></w:r>"

@@ -11,6 +11,9 @@ import unicodedata
 
 _MIN_COLUMN_UNITS = 6
 _CELL_PADDING_UNITS = 2
+# A column asks for at most this much: a 300-character name wraps in its cell instead of
+# squeezing every figure beside it to a digit per line.
+_MAX_COLUMN_UNITS = 60
 
 
 def column_widths(rows: list[tuple[bool, list[str]]], columns: int, total_twips: int) -> list[int]:
@@ -20,12 +23,14 @@ def column_widths(rows: list[tuple[bool, list[str]]], columns: int, total_twips:
     wide, nearly empty one; widths in proportion to content keep figures on
     one line wherever the page allows. A header may take two lines (but never
     breaks a word), so it asks for half its width. Every column keeps a
-    minimum share. ``rows`` holds (is a header row, cell texts).
+    minimum share, and none asks for more than a maximum. ``rows`` holds (is a header row,
+    cell texts).
     """
     widest = [_MIN_COLUMN_UNITS] * columns
     for is_header, texts in rows:
         for index, text in enumerate(texts):
             needed = header_width(text) if is_header else display_width(text)
+            needed = min(needed, _MAX_COLUMN_UNITS)
             widest[index] = max(widest[index], needed + _CELL_PADDING_UNITS)
     total_units = sum(widest)
     widths = [total_twips * units // total_units for units in widest]
@@ -44,3 +49,17 @@ def header_width(text: str) -> int:
 def display_width(text: str) -> int:
     """Width in half-em units: a Chinese character is two, a Latin letter or digit one."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_columns(text: str, columns: int, ellipsis: str = "…") -> str:
+    """``text`` cut to ``columns`` half-em units (a Chinese character takes two), the
+    ellipsis marking the cut: for a page header or a chart label, never for body text."""
+    if display_width(text) <= columns:
+        return text
+    kept, width = [], display_width(ellipsis)
+    for character in text:
+        width += display_width(character)
+        if width > columns:
+            break
+        kept.append(character)
+    return "".join(kept).rstrip() + ellipsis
