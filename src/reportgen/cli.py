@@ -400,7 +400,18 @@ def report(
         reference_docx=reference_docx,
     )
     _echo_paths(
-        write_report(dataset, period, scope, config, options, out_dir, force=force, source=source)
+        write_report(
+            dataset,
+            period,
+            scope,
+            config,
+            options,
+            out_dir,
+            force=force,
+            source=source,
+            # A report without data is written (it says so), and the user is told here too.
+            notify=lambda line: click.echo(line, err=True),
+        )
     )
 
 

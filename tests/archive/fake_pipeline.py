@@ -182,5 +182,6 @@ def install(modules) -> None:
     report.ReportOptions = ReportOptions
     report.Renderer = Renderer
     report.build_report_models = build_report_models
+    report.no_data_note = lambda model: None  # every fake scope has data
     modules["reportgen.metrics"] = metrics
     modules["reportgen.render.report"] = report

@@ -87,6 +87,9 @@ class ArchiveResult:
     seconds: float = 0.0
     # Staging or set-aside folders of earlier runs that were killed outright.
     leftovers: list[Path] = field(default_factory=list)
+    # One line per scope whose reports have no data to give (render.report.no_data_note):
+    # they are written and say so, and the summary names them so none is filed unread.
+    no_data: list[str] = field(default_factory=list)
 
     @property
     def listed(self) -> int:
@@ -108,6 +111,9 @@ class ArchiveResult:
             for outcome in self.failures:
                 who = " ".join(p for p in (outcome.scope.kind, outcome.scope.id or "") if p)
                 lines.append(f"  {who} ({outcome.language}): {outcome.error}")
+        if self.no_data:
+            lines.append("reports with no data for the period (written; each says so):")
+            lines.extend(f"  {note}" for note in self.no_data)
         if self.leftovers:
             lines.append("left beside it by an earlier run that was killed (safe to delete):")
             lines.extend(f"  {path}" for path in self.leftovers)
@@ -350,7 +356,16 @@ def build_archive(
         failures=[outcome for outcome in outcomes if not outcome.ok],
         seconds=time.perf_counter() - started,
         leftovers=_leftovers(out_dir),
+        no_data=_no_data_notes(models),
     )
+
+
+def _no_data_notes(models: list[Any]) -> list[str]:
+    """The stderr line of every scope without data, in archive order (None: failed model)."""
+    from reportgen.render.report import no_data_note
+
+    notes = (no_data_note(model) for model in models if model is not None)
+    return [note for note in notes if note is not None]
 
 
 def _leftovers(out_dir: Path) -> list[Path]:

@@ -15,6 +15,9 @@ from reportgen.render.tables import bucket_name
 
 def chart_specs(model: ReportModel, language: str) -> dict[str, ChartSpec]:
     """Chart key (as templates use it) → spec, in a fixed order."""
+    if model.no_data:
+        # Nothing to draw: an all-zero chart would suggest figures the scope does not have.
+        return {}
     m, lang = model.metrics, language
     specs: dict[str, ChartSpec] = {}
     recovered = label("series.recovered", lang)

@@ -65,7 +65,12 @@ def build_context(
                 if scope.supervisor
                 else None
             ),
+            "hired_on": scope.hired_on,
         },
+        # A scope with nothing to report on (ReportModel.no_data holds the definition):
+        # every section says so in one sentence instead of praising what it could not see.
+        "no_data": model.no_data,
+        "joined": model.joined,
         "period": {
             "label": model.period.label,
             "kind": model.period.kind,
@@ -112,6 +117,10 @@ def build_context(
         # Members whose recovery rate is known in both periods: none means the
         # comparison cannot be made, which is not the same as "no one changed".
         "members_compared": _members_compared(model),
+        # Figures that follow the definitions but puzzle a reader: the template says why.
+        "other_share": _other_share(m),
+        "mostly_other": _mostly_other(m),
+        "above_members": _above_members(model),
         "label": lambda key: label(key, lang),
         "channel": lambda code: label(f"channel.{code}", lang),
         "kind_name": lambda code: label(f"kind.{code}", lang),
@@ -216,6 +225,46 @@ def _no_comparison(model: ReportModel, lang: str) -> Callable[[str], str]:
         )
 
     return no_comparison
+
+
+def _other_share(m: dict[str, Any]) -> float | None:
+    """The share of the recovered amount on accounts in no opening bucket ("other"),
+    or None when nothing was recovered or the figures are missing."""
+    recovered = m.get("recovered_amount")
+    other = (m.get("recovered_by_bucket") or {}).get("other")
+    if not is_known(recovered) or not is_known(other) or recovered <= 0:
+        return None
+    return other / recovered
+
+
+def _mostly_other(m: dict[str, Any]) -> bool:
+    """True when over half the recovery is under "other", as printed (so the sentence never
+    says "most" beside 50.0%): the by-bucket table then shows little in the buckets."""
+    share = _other_share(m)
+    return share is not None and printed_ratio(share) > 0.5
+
+
+def _above_members(model: ReportModel) -> bool:
+    """True when a team's (or everyone's) recovery rate, as printed, is above every member's.
+
+    Recovered amounts add up over members (each payment is credited to one collector), so
+    with additive balances the scope's rate would be a weighted mean of its members' and
+    could not exceed the highest. It can only when an account is in the assigned balance
+    of several members (it moved between them in the period) but once in the scope's. A
+    member who recovered money with no balance to collect (rate unknown) would break that
+    argument, so then nothing is said.
+    """
+    rate = model.metrics.get("recovery_rate")
+    if model.kind != "team" or not is_known(rate):
+        return False
+    rates = []
+    for row in model.members:
+        member_rate = row.figures.get("recovery_rate")
+        if is_known(member_rate):
+            rates.append(printed_ratio(member_rate))
+        elif row.figures.get("recovered_amount"):
+            return False
+    return bool(rates) and printed_ratio(rate) > max(rates)
 
 
 def _members_compared(model: ReportModel) -> int:

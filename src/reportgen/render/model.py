@@ -9,6 +9,7 @@ words, so one model renders in every language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -66,6 +67,7 @@ class ScopeInfo:
     team_id: str | None = None
     team_name: str | None = None
     supervisor: str | None = None
+    hired_on: str | None = None  # ISO date from collectors.hired_on; collectors only
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,48 @@ class ReportModel:
     months: tuple[MonthRow, ...] = ()
 
     @property
+    def no_data(self) -> bool:
+        """True when the scope had nothing in the period to report on: see :func:`holds_no_data`."""
+        return holds_no_data(self.metrics)
+
+    @property
+    def joined(self) -> Literal["after", "during"] | None:
+        """Where the collector's ``hired_on`` falls against the period: after its end, inside
+        it, or ``None`` (before it, or not known). ISO dates compare as text."""
+        hired = self.scope.hired_on
+        if hired is None:
+            return None
+        if hired > self.period.end:
+            return "after"
+        if hired >= self.period.start:
+            return "during"
+        return None
+
+    @property
     def basename_scope(self) -> str:
         if self.scope.kind == "collector":
             return str(self.scope.id)
         if self.scope.kind == "team":
             return f"team-{self.scope.id}"
         return "all"
+
+
+# What a scope does in a period, each counted from its own rows: with none of them and an
+# empty book, a report has nothing to say (and must not praise what it could not see).
+ACTIVITY_KEYS = ("contacts", "recovered_amount", "arrangements", "complaints")
+
+
+def holds_no_data(metrics: Mapping[str, Any]) -> bool:
+    """The one definition of a report without data.
+
+    True when the scope held no overdue account in the opening snapshot, none became
+    overdue in its hands during the period (``new_accounts``), and no contact, payment,
+    arrangement or complaint of the period is credited to it. A table that is absent or
+    does not cover the period counts as holding nothing for the scope: the report cannot
+    show anything from it either way.
+    """
+    book = (metrics.get("opening_accounts") or 0) + (metrics.get("new_accounts") or 0)
+    return book == 0 and not any(metrics.get(key) for key in ACTIVITY_KEYS)
 
 
 def report_kind(scope: Scope, period: Period) -> ReportKind:
@@ -168,7 +206,7 @@ def build_report_models(
         models.append(
             ReportModel(
                 kind=kind,
-                scope=_scope_info(dataset, roster, scope, scope_name(dataset, scope)),
+                scope=_scope_info(dataset, roster, scope, clean_name(scope_name(dataset, scope))),
                 period=PeriodInfo.of(period),
                 metrics=metrics,
                 previous=Comparison(PeriodInfo.of(previous_period), before),
@@ -221,9 +259,38 @@ def _roster(dataset: Dataset) -> dict[str, dict[str, Any]]:
     columns = [c for c in ("name", "team_id", "team_name", "supervisor") if c in frame.columns]
     records = frame.set_index("collector_id")[columns].to_dict("index")
     return {
-        str(cid): {k: (None if _blank(v) else str(v)) for k, v in rec.items()}
+        str(cid): {k: (None if _blank(v) else clean_name(str(v))) for k, v in rec.items()}
         for cid, rec in records.items()
     }
+
+
+# Control characters (C0 with tab and line breaks, DEL, C1), lone surrogates and the two
+# non-characters: no name means them, XML and UTF-8 files cannot hold some of them, and a
+# terminal or a Markdown viewer would act on others. Whitespace runs become one space.
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(value: str | None) -> str | None:
+    """A name from the data as reports show it: no control characters, single spaces,
+    trimmed; ``None`` when nothing readable is left (the caller shows the id instead)."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", _NOT_IN_NAME.sub(" ", value)).strip()
+    return text or None
+
+
+def _hired_on(dataset: Dataset, collector_id: str) -> str | None:
+    """The collector's ``hired_on`` as an ISO date, or None (no column, blank, no row)."""
+    frame = dataset.collectors
+    if "hired_on" not in frame.columns:
+        return None
+    values = frame.loc[frame["collector_id"].astype(str) == collector_id, "hired_on"]
+    for value in values:
+        # A blank cell is NaT, which is a date instance but has no date to give.
+        if not _blank(value) and str(value) != "NaT" and hasattr(value, "date"):
+            return value.date().isoformat()
+    return None
 
 
 def _blank(value: Any) -> bool:
@@ -274,6 +341,7 @@ def _scope_info(
             record.get("team_id"),
             record.get("team_name") or record.get("team_id"),
             record.get("supervisor"),
+            _hired_on(dataset, str(scope.id)),
         )
     if scope.kind == "team":
         supervisors = sorted(

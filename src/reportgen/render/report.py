@@ -13,7 +13,7 @@ once, so the archive can render thousands of models with one renderer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ __all__ = [
     "Renderer",
     "ReportOptions",
     "build_report_models",
+    "no_data_note",
     "write_report",
 ]
 
@@ -258,6 +259,22 @@ def report_author(model: ReportModel) -> str:
     return next((str(c).strip() for c in candidates if c and str(c).strip()), "")
 
 
+def no_data_note(model: ReportModel) -> str | None:
+    """One line for stderr when the report has no data to give (``ReportModel.no_data``),
+    so nobody files a report of zeros without knowing; None otherwise.
+
+    ``C009 held no accounts and made no contacts or payments in 2024-09 (joined 2024-10-08)``
+    """
+    if not model.no_data:
+        return None
+    scope, label = model.scope, model.period.label
+    if scope.kind == "collector":
+        joined = f" (joined {scope.hired_on})" if model.joined is not None else ""
+        return f"{scope.id} held no accounts and made no contacts or payments in {label}{joined}"
+    who = f"team {scope.id}" if scope.kind == "team" else "all collectors"
+    return f"{who}: no member held accounts or made contacts or payments in {label}"
+
+
 def markdown_title(markdown: str) -> str | None:
     for line in markdown.splitlines():
         if line.startswith("# "):
@@ -274,8 +291,12 @@ def write_report(
     out_dir: Path,
     force: bool = False,
     source: Path | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Compute, render and write one report; refuse existing files unless ``force``.
+
+    ``notify`` is told, in one line, when the report has no data to give (see
+    :func:`no_data_note`): the command line prints it on stderr.
 
     ``out_dir`` may not be the data ``source`` or lie inside it (the report's files are
     written only under ``out_dir``, all at once: see :func:`reportgen.output.publish_files`).
@@ -289,4 +310,8 @@ def write_report(
     engine = MetricsEngine(dataset, config)
     (model,) = build_report_models(engine, period, [scope], config)
     rendered = Renderer(config, options).render(model)
-    return publish_files(Path(out_dir), rendered.files, force=force)
+    written = publish_files(Path(out_dir), rendered.files, force=force)
+    note = no_data_note(model)
+    if note is not None and notify is not None:
+        notify(f"note: {note}; the report says so")
+    return written
