@@ -409,6 +409,7 @@ def report(
             out_dir,
             force=force,
             source=source,
+            notes_path=notes_path,
             # A report without data is written (it says so), and the user is told here too.
             notify=lambda line: click.echo(line, err=True),
         )

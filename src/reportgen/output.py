@@ -92,43 +92,71 @@ def path_inside(root: Path, relative: str) -> Path:
     return candidate
 
 
-def refuse_source_overlap(
-    out_dir: Path,
-    source: Path | None,
-    source_files: Iterable[Path] = (),
-    *,
-    allow_containing: bool = False,
-) -> None:
-    """Refuse an output folder that is the data source, lies inside it or (unless
-    ``allow_containing``) holds it: outputs must never be written over, beside or
-    around the files being read, where ``--force`` could replace them.
+# What a run reads, as (what it is, path): the data source and its files, notes,
+# templates, settings, a reference document. Outputs must never replace any of them.
+Inputs = Iterable[tuple[str, "Path | None"]]
 
-    ``source`` is the folder (or single workbook) given on the command line;
-    ``source_files`` the files the tables were read from.
+
+def run_inputs(
+    source: Path | None,
+    data_files: Iterable[Path],
+    settings_file: Path | None,
+    *,
+    notes: Path | None = None,
+    templates: Path | None = None,
+    reference_docx: Path | None = None,
+) -> list[tuple[str, Path | None]]:
+    """Everything a ``report`` or ``archive`` run reads, named for messages."""
+    return [
+        ("the data source", source),
+        *(("the data file", path) for path in data_files),
+        ("the settings file", settings_file),
+        ("the notes", notes),
+        ("the templates folder", templates),
+        ("the reference document", reference_docx),
+    ]
+
+
+def refuse_overlap_with_inputs(
+    out_dir: Path, inputs: Inputs, *, allow_containing: bool = False
+) -> None:
+    """Refuse an output folder that is an input folder or lies inside one, or (unless
+    ``allow_containing``) holds an input: outputs are never written over, into or around
+    what the run reads, where ``--force`` could replace it.
+
+    ``report`` allows an output folder that holds inputs (``--out .`` beside the data is
+    the everyday case) and checks each file and folder it replaces instead, with
+    :func:`refuse_replacing_inputs`.
     """
     out = _real(out_dir)
-    folders: list[str] = []
-    files = [_real(path) for path in source_files]
-    if source is not None:
-        (folders if Path(source).is_dir() else files).append(_real(source))
-    for folder in folders:
-        if _is_within(out, folder):
-            where = "is" if out == folder else "lies inside"
+    for what, path in inputs:
+        if path is None:
+            continue
+        real = _real(path)
+        if Path(path).is_dir() and _is_within(out, real):
+            where = "is" if out == real else "lies inside"
             raise OutputError(
-                f"--out {out_dir} {where} the data source {source}; "
-                "choose an output folder outside the data"
+                f"--out {out_dir} {where} {what} {path}; choose an output folder outside it"
             )
-        if not allow_containing and _is_within(folder, out):
+        if not allow_containing and _is_within(real, out):
             raise OutputError(
-                f"--out {out_dir} holds the data source {source}; "
-                "choose an output folder that does not contain the data"
+                f"--out {out_dir} holds {what} {path}; "
+                "choose an output folder that does not contain it"
             )
-    for file in files:
-        if _is_within(file, out) and (not allow_containing or os.path.dirname(file) == out):
-            raise OutputError(
-                f"--out {out_dir} holds the data file {file}; "
-                "choose an output folder that does not contain the data"
-            )
+
+
+def refuse_replacing_inputs(targets: Iterable[Path], inputs: Inputs) -> None:
+    """Refuse to replace a file or folder that is, or holds, an input (once links are
+    followed: a data file may be a link into the output folder)."""
+    resolved = [(what, path, _real(path)) for what, path in inputs if path is not None]
+    for target in targets:
+        real_target = _real(target)
+        for what, path, real in resolved:
+            if _is_within(real, real_target):
+                raise OutputError(
+                    f"refusing to replace {target}: it holds {what} {path}; "
+                    "choose another --out"
+                )
 
 
 # ---------------------------------------------------------------- existing files
@@ -198,7 +226,7 @@ def _process_start(pid: int) -> str | None:
 def _process_alive(pid: int, started: str | None) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True  # someone else's process: alive
@@ -210,32 +238,55 @@ def _owner_tag() -> str:
     return f"{pid}-{_process_start(pid) or 0}-"
 
 
+# Written into a staging folder the moment it exists: a folder is only ever taken for a
+# dead run's leftovers when its name has the exact form reportgen gives and it holds this
+# mark (or nothing at all), so a user's folder that happens to look alike is never touched.
+STAGING_MARK = ".reportgen-staging"
+
+
 def make_staging(parent: Path, prefix: str) -> Path:
-    """A new staging folder in ``parent``, readable as the user's umask says, whose name
-    carries this process's id and start time (``<prefix><pid>-<start>-<random>``), so a
-    later run can tell a dead run's folder from a live one's. The owner is in the name,
-    not in a file, so there is no moment when the folder exists unmarked."""
+    """A new staging folder in ``parent``, readable as the user's umask says, named
+    ``<prefix><pid>-<start>-<random>`` after the process that owns it and marked inside,
+    so a later run can tell a dead run's folder from a live one's or a user's."""
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=prefix + _owner_tag(), dir=parent))
+        (staging / STAGING_MARK).write_bytes(b"")
         os.chmod(staging, 0o777 & ~_current_umask())  # mkdtemp makes it private (0700)
     except OSError as exc:
         raise _write_error(parent, exc) from None
     return staging
 
 
+def release_staging(staging: Path) -> None:
+    """Remove the mark before a staging folder becomes the output itself (an archive)."""
+    with contextlib.suppress(FileNotFoundError):
+        (staging / STAGING_MARK).unlink()
+
+
+def _staging_name(prefix: str) -> re.Pattern[str]:
+    # mkdtemp's random part: eight of a-z, 0-9 and _.
+    return re.compile(re.escape(prefix) + r"(\d{1,10})-(\d{1,20})-[a-z0-9_]{8}")
+
+
 def _is_stale(folder: Path, prefix: str) -> bool:
+    match = _staging_name(prefix).fullmatch(folder.name)
+    if match is None:
+        return False  # not a name reportgen gives: leave it alone
     try:
-        pid_text, started, _random = folder.name[len(prefix) :].split("-", 2)
-        pid = int(pid_text)
-    except ValueError:
-        return False  # not named by this version of reportgen: leave it alone
+        marked = (folder / STAGING_MARK).is_file() or not any(folder.iterdir())
+    except OSError:
+        return False
+    if not marked:
+        return False
+    pid, started = int(match.group(1)), match.group(2)
     return not _process_alive(pid, None if started == "0" else started)
 
 
 def remove_stale_staging(parent: Path, prefix: str) -> list[Path]:
-    """Remove staging folders named ``<prefix><pid>-<start>-...`` in ``parent`` whose owner
-    process is gone (a run killed with SIGKILL); a live run's folder is left alone."""
+    """Remove staging folders in ``parent`` left by a reportgen run that is gone (killed
+    with SIGKILL): the name must be exactly as :func:`make_staging` gives, the folder
+    marked (or empty), and its owner process dead. Anything else is left alone."""
     removed = []
     with contextlib.suppress(OSError):
         for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
@@ -258,17 +309,20 @@ def _publish_order(name: str) -> tuple[int, str]:
     return (0 if not Path(name).suffix or name.endswith("_files") else 1, name)
 
 
-def publish_files(out_dir: Path, files: Mapping[str, bytes], *, force: bool) -> list[Path]:
+def publish_files(
+    out_dir: Path, files: Mapping[str, bytes], *, force: bool, inputs: Inputs = ()
+) -> list[Path]:
     """Write ``files`` ({relative path: bytes}) under ``out_dir``, all or nothing.
 
     Without ``force``, any top-level file or folder the run would replace is an
-    error before anything is written. The files go to a staging folder inside
-    ``out_dir`` and each top-level entry is then renamed into place (a folder of
-    charts replaces the old one whole).
+    error before anything is written; with it, one that is or holds an input still
+    is. The files go to a staging folder inside ``out_dir`` and each top-level entry
+    is then renamed into place (a folder of charts replaces the old one whole).
     """
     out_dir = Path(out_dir)
     targets = {relative: path_inside(out_dir, relative) for relative in files}
     tops = sorted({PurePosixPath(relative).parts[0] for relative in files}, key=_publish_order)
+    refuse_replacing_inputs([out_dir / top for top in tops], inputs)
     refuse_existing([out_dir / top for top in tops], force=force)
     remove_stale_staging(out_dir, STAGING_PREFIX)
     staging = make_staging(out_dir, STAGING_PREFIX)

@@ -104,7 +104,7 @@ def test_report_file_names_from_hostile_ids_stay_inside_out(tmp_path, hostile_id
     out = tmp_path / "a" / "b" / "out"
     result = run("report", source, "--period", PERIOD, "--collector", hostile_id, "--out", out)
     assert result.exit_code == 0, result.output
-    written = [Path(line) for line in result.output.splitlines() if line.strip()]
+    written = [Path(line) for line in result.stdout.splitlines() if line.strip()]
     assert written
     for path in written:
         assert os.path.realpath(path).startswith(os.path.realpath(out) + os.sep)
@@ -205,3 +205,62 @@ def test_path_inside_refuses_paths_that_are_not_plain(tmp_path, relative):
 
 def test_two_long_ids_with_one_beginning_get_different_names():
     assert safe_name("A" * 300 + "1") != safe_name("A" * 300 + "2")
+
+
+# ----------------------------------------------- what a run reads is never replaced
+
+
+def test_archive_force_never_deletes_notes_kept_inside_the_old_archive(tmp_path):
+    source = tiny_source(tmp_path / "data")
+    out = tmp_path / "archive"
+    assert _archive(source, out).exit_code == 0
+    (out / "notes").mkdir()
+    (out / "notes" / "C001.yaml").write_text("overview:\n  - 我的补充\n", encoding="utf-8")
+    result = _archive(source, out, "--force", "--notes", out / "notes")
+    assert_clean_failure(result, "holds the notes")
+    assert (out / "notes" / "C001.yaml").read_text(encoding="utf-8") == "overview:\n  - 我的补充\n"
+
+
+def test_report_force_never_replaces_a_folder_holding_the_data(tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    source = tiny_source(work / f"C001_{PERIOD}_zh-CN_files")
+    before = _snapshot(source)
+    monkeypatch.chdir(work)
+    result = run(
+        "report", source.name, "--period", PERIOD, "--collector", "C001", "--out", ".",
+        "--format", "md", "--force",
+    )  # fmt: skip
+    assert_clean_failure(result, "refusing to replace", "data source")
+    assert _snapshot(source) == before
+
+
+def test_report_force_never_replaces_a_folder_a_data_file_links_into(tmp_path):
+    source = tiny_source(tmp_path / "data")
+    charts = tmp_path / "out" / f"C001_{PERIOD}_zh-CN_files"
+    charts.mkdir(parents=True)
+    (source / "payments.csv").rename(charts / "payments.csv")
+    (source / "payments.csv").symlink_to(charts / "payments.csv")
+    result = run(
+        "report", source, "--period", PERIOD, "--collector", "C001", "--out", tmp_path / "out",
+        "--format", "md", "--force",
+    )  # fmt: skip
+    assert_clean_failure(result, "refusing to replace", "payments.csv")
+    assert (charts / "payments.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "archive.tmp-2024-12-backup",
+        "archive.tmp-1-0-abcdefgh",
+        "archive.tmp-99999999999999999999-0-x",
+    ],
+)
+def test_a_users_folder_that_looks_like_a_staging_folder_is_left_alone(tmp_path, name):
+    source = tiny_source(tmp_path / "data")
+    lookalike = tmp_path / "archives" / name
+    lookalike.mkdir(parents=True)
+    (lookalike / "precious.txt").write_text("mine")
+    result = _archive(source, tmp_path / "archives" / "archive")
+    assert result.exit_code == 0, result.output
+    assert (lookalike / "precious.txt").read_text() == "mine"

@@ -68,9 +68,12 @@ from reportgen.config import Config
 from reportgen.data.dataset import Dataset
 from reportgen.errors import OutputError, ReportgenError
 from reportgen.output import (
+    Inputs,
     make_staging,
-    refuse_source_overlap,
+    refuse_overlap_with_inputs,
+    release_staging,
     remove_stale_staging,
+    run_inputs,
     write_atomic,
 )
 from reportgen.resources import templates_dir as builtin_templates_dir
@@ -181,15 +184,16 @@ def _build_models(engine: Any, period: Any, scopes: list[Scope], config: Config)
         return models, errors
 
 
-def _check_out_dir(out_dir: Path, force: bool, source: Path | None, dataset: Dataset) -> None:
+def _check_out_dir(out_dir: Path, force: bool, inputs: Inputs) -> None:
     """Refuse an output folder that would put the data or someone's files at risk.
 
-    The archive may not be, hold or lie inside the data source, whatever the options.
+    The archive may not be, hold or lie inside anything the run reads (the data source,
+    notes, templates, settings, reference document), whatever the options.
     An existing folder is replaced only with ``--force``, and then only when it is empty
     or holds a reportgen archive (its manifest.json parses and says so): never an
     arbitrary folder that merely has a file of that name.
     """
-    refuse_source_overlap(out_dir, source, dataset.sources.values())
+    refuse_overlap_with_inputs(out_dir, inputs)
     if not out_dir.exists() and not out_dir.is_symlink():
         return
     if out_dir.is_symlink():
@@ -241,12 +245,10 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _publish(
-    staging: Path, out_dir: Path, force: bool, source: Path | None, dataset: Dataset
-) -> None:
+def _publish(staging: Path, out_dir: Path, force: bool, inputs: Inputs) -> None:
     """Rename the finished archive into place, replacing an old one whole."""
     # Again: the folder may have appeared while rendering.
-    _check_out_dir(out_dir, force, source, dataset)
+    _check_out_dir(out_dir, force, inputs)
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
@@ -287,7 +289,15 @@ def build_archive(
     started = time.perf_counter()
     shown_dir = Path(out_dir)  # paths are reported as the user gave them
     out_dir = Path(os.path.abspath(out_dir))  # "." has a name and a parent to stage beside
-    _check_out_dir(out_dir, force, source, dataset)
+    inputs = run_inputs(
+        source,
+        dataset.sources.values(),
+        config.source,
+        notes=options.notes_dir,
+        templates=options.templates_dir,
+        reference_docx=options.reference_docx,
+    )
+    _check_out_dir(out_dir, force, inputs)
     period_obj = parse_period(period) if isinstance(period, str) else period
 
     engine = MetricsEngine(dataset, config)
@@ -342,7 +352,8 @@ def build_archive(
             records += _write_index(staging, rows, period_obj.label, options.languages[0])
             manifest = _manifest(dataset, period_obj, config, options, outcomes, records)
             write_atomic(staging / MANIFEST, manifest_bytes(manifest))
-            _publish(staging, out_dir, force, source, dataset)
+            release_staging(staging)
+            _publish(staging, out_dir, force, inputs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -292,25 +292,36 @@ def write_report(
     force: bool = False,
     source: Path | None = None,
     notify: Callable[[str], None] | None = None,
+    notes_path: Path | None = None,
 ) -> list[Path]:
     """Compute, render and write one report; refuse existing files unless ``force``.
 
     ``notify`` is told, in one line, when the report has no data to give (see
     :func:`no_data_note`): the command line prints it on stderr.
 
-    ``out_dir`` may not be the data ``source`` or lie inside it (the report's files are
-    written only under ``out_dir``, all at once: see :func:`reportgen.output.publish_files`).
+    ``out_dir`` may not be the data ``source`` (or the notes or templates folder) or lie
+    inside it, and no file or folder the report replaces may be or hold anything the run
+    reads (the report's files are written only under ``out_dir``, all at once: see
+    :func:`reportgen.output.publish_files`).
     """
     from reportgen.metrics import MetricsEngine
-    from reportgen.output import publish_files, refuse_source_overlap
+    from reportgen.output import publish_files, refuse_overlap_with_inputs, run_inputs
     from reportgen.periods import parse_period
 
-    refuse_source_overlap(Path(out_dir), source, dataset.sources.values(), allow_containing=True)
+    inputs = run_inputs(
+        source,
+        dataset.sources.values(),
+        config.source,
+        notes=notes_path,
+        templates=options.templates_dir,
+        reference_docx=options.reference_docx,
+    )
+    refuse_overlap_with_inputs(Path(out_dir), inputs, allow_containing=True)
     period = parse_period(period_label)
     engine = MetricsEngine(dataset, config)
     (model,) = build_report_models(engine, period, [scope], config)
     rendered = Renderer(config, options).render(model)
-    written = publish_files(Path(out_dir), rendered.files, force=force)
+    written = publish_files(Path(out_dir), rendered.files, force=force, inputs=inputs)
     note = no_data_note(model)
     if note is not None and notify is not None:
         notify(f"note: {note}; the report says so")
