@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from reportgen.errors import PeriodError
+from reportgen.folding import fold_text
 
 PeriodKind = Literal["month", "quarter", "half", "year", "range"]
 
@@ -39,7 +39,9 @@ _RANGE = re.compile(r"^(.+?)\s*\.\.\s*(.+)$")
 def month_from_text(text: str) -> str | None:
     """A month as exports write it (see ``_MONTH_FORMS``) → ``"YYYY-MM"``; None if it is not
     one. Full-width digits and punctuation are folded first."""
-    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    folded = fold_text(str(text))
+    if folded is None:
+        return None
     match = _MONTH_FORMS.match(folded) or _COMPACT_MONTH.match(folded)
     if match is None:
         return None
@@ -110,7 +112,7 @@ class Period:
 
 def parse_period(label: str) -> Period:
     """Parse a period label; a bad one raises :class:`PeriodError` naming the accepted forms."""
-    text = unicodedata.normalize("NFKC", str(label)).strip()
+    text = fold_text(str(label)) or str(label).strip()
     if month := month_from_text(text):
         return _period_of_kind("month", month_index(month))
     if match := _QUARTER.match(text):

@@ -378,3 +378,30 @@ def test_an_id_with_a_control_character_is_a_problem_naming_the_cell(tmp_path):
     assert_clean_failure(
         run("validate", source), "collectors.csv, row 2, column collector_id", "no control"
     )
+
+
+@pytest.mark.parametrize("amount", ["1377¹", "1234₅", "2⁵", "1,234.50²", "①②③", "𝟏𝟐𝟑"])
+def test_a_superscript_or_styled_digit_is_a_problem_not_another_number(tmp_path, amount):
+    source = tiny_source(tmp_path / "data")
+    spoil_cell(source, "payments", 0, "amount", amount)
+    assert_clean_failure(run("validate", source), "payments.csv, row 2, column amount", amount)
+
+
+def test_full_width_digits_still_read_as_the_same_number(tmp_path):
+    plain = tiny_source(tmp_path / "plain")
+    wide = tiny_source(tmp_path / "wide")
+    value = read_rows(plain / "payments.csv")[1][
+        read_rows(plain / "payments.csv")[0].index("amount")
+    ]
+    spoil_cell(
+        wide, "payments", 0, "amount", value.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    )
+    a = run("metrics", plain, "--period", "2024-10", "--all", "--format", "json").output
+    b = run("metrics", wide, "--period", "2024-10", "--all", "--format", "json").output
+    assert a == b
+
+
+def test_a_superscript_month_in_a_period_is_refused(tmp_path):
+    source = tiny_source(tmp_path / "data")
+    result = run("metrics", source, "--period", "2024-1²", "--all")
+    assert result.exit_code == 2 and "not a period label" in result.output

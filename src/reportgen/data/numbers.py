@@ -26,6 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from reportgen.folding import fold_array
+
 __all__ = [
     "MAX_AMOUNT",
     "ParsedNumbers",
@@ -113,10 +115,9 @@ def currency_pattern(currency: str | None) -> str:
 
 
 def _fold(array: pa.Array) -> pa.Array:
-    """Full-width digits, signs and separators to ASCII (NFKC), only when needed."""
-    if pc.all(pc.fill_null(pc.string_is_ascii(array), True)).as_py() is False:
-        return pc.utf8_normalize(array, form="NFKC")
-    return array
+    """Full-width digits, signs and separators to ASCII, only when needed; a cell with a
+    superscript or other compatibility digit is left unreadable (see reportgen.folding)."""
+    return fold_array(array)
 
 
 def _well_formed(parts: pa.StructArray) -> pa.Array:

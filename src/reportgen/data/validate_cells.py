@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -27,6 +26,7 @@ import pyarrow.compute as pc
 from reportgen.data import numbers
 from reportgen.data.aliases import name_key
 from reportgen.data.schema import Column, Kind
+from reportgen.folding import fold_text
 from reportgen.periods import month_from_text
 
 
@@ -395,7 +395,9 @@ def _strptime_forms(array: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 def _datetime_parts(text: str) -> tuple[pd.Timestamp, bool] | None:
     """Any date form users write, read forgivingly; and whether it held a time of day."""
-    folded = unicodedata.normalize("NFKC", text).strip()
+    folded = fold_text(text)
+    if folded is None:
+        return None
     match = _DATE_TEXT.match(folded) or _COMPACT_DATE.match(folded)
     if match is None:
         return None
@@ -447,7 +449,7 @@ def _month_text(text: str) -> str | None:
     :mod:`reportgen.periods`), or a date-time whose month is meant."""
     if (month := month_from_text(text)) is not None:
         return month
-    stamp = _datetime_text(unicodedata.normalize("NFKC", text).strip())
+    stamp = _datetime_text(text)
     if stamp is None:
         return None
     return f"{stamp.year:04d}-{stamp.month:02d}"
