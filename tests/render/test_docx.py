@@ -16,7 +16,13 @@ from docx.shared import Twips
 from reportgen.config import Config, config_from_dict
 from reportgen.errors import ReportgenError, TemplateError
 from reportgen.render.docx import DocxBuilder, render_docx
-from reportgen.render.docx_tables import column_widths, display_width, header_width
+from reportgen.render.docx_tables import (
+    column_widths,
+    display_width,
+    measure_columns,
+    text_twips,
+    unbreakable_pieces,
+)
 
 EXPECTED_HEADINGS = [
     ("Title", "张三 2024年12月工作总结"),
@@ -299,34 +305,58 @@ def test_an_image_that_is_not_a_picture_is_a_clear_error(build_report, chart_pat
 
 
 def test_columns_are_as_wide_as_their_content_and_fill_the_text_width():
-    # "电话": 4 half-ems + 2 padding = 6 (the minimum); "123,456.78": 10 + 2 = 12.
     rows = [(True, ["渠道", "金额"]), (False, ["电话", "123,456.78"])]
-    assert column_widths(rows, 2, 1000) == [333, 667]
-    # A header may wrap onto two lines: "Balance at start (CNY)" asks for 22 / 2 = 11 + 2.
-    rows = [(True, ["Bucket", "Balance at start (CNY)"]), (False, ["M1", "1.00"])]
-    assert column_widths(rows, 2, 2100) == [2100 * 8 // 21, 2100 - 2100 * 8 // 21]
+    needs = measure_columns(rows, 2, 22)
+    widths = column_widths(needs, 8306)
+    assert sum(widths) == 8306
+    assert widths[1] > widths[0]  # the figures' column is the wider
     assert display_width("电话 ab") == 7
+    # A Chinese character is one em (22 half-points: 220 twips), a Latin one 0.6 em.
+    assert text_twips("电话", 22) == 440 and text_twips("ab", 22) == 264
 
 
 @pytest.mark.parametrize(
-    ("header", "expected"),
+    ("header", "pieces"),
     [
-        ("回收金额（元）", 7),  # 14 half-ems, any two lines
-        ("Accounts at start", 9),  # 17 / 2 rounded up; the longest word is 8
-        ("Right-party", 11),  # one word: no break inside it
-        ("占比", 2),
+        ("回收金额（元）", ["回收金额", "（元）"]),  # a line may break before the bracket
+        ("Accounts at start", ["Accounts", "at", "start"]),
+        ("Right-party", ["Right-party"]),  # one word: no break inside it
+        ("期初 → 期末", ["期初", "→", "期末"]),
     ],
 )
-def test_header_width_allows_two_lines_without_breaking_a_word(header, expected):
-    assert header_width(header) == expected
+def test_a_header_breaks_only_between_its_unbreakable_pieces(header, pieces):
+    assert unbreakable_pieces(header) == pieces
+
+
+def test_long_text_wraps_in_balanced_lines_and_headers_stay_whole():
+    rows = [
+        (True, ["指标", "本年", "变化"]),
+        (False, ["回收金额", "5,955,877.92 元（595.59 万元）" * 3, "上升 2.5 个百分点"]),
+    ]
+    needs = measure_columns(rows, 3, 22)
+    widths = column_widths(needs, 8306)
+    assert sum(widths) == 8306
+    assert all(w >= m for w, m in zip(widths, needs.minimum, strict=True))
+
+
+def test_headers_too_wide_for_the_page_keep_four_characters_whole():
+    # Seven headers of 4 to 52 characters: far too wide; the long ones give way first.
+    rows = [(True, ["期初户数" + "甲乙丙丁戊己庚辛" * i for i in range(7)])]
+    needs = measure_columns(rows, 7, 18)
+    assert not needs.fits(8306)
+    widths = column_widths(needs, 8306)
+    assert sum(widths) == 8306
+    assert all(w - needs.margin >= text_twips("期初户数", 18) for w in widths)
+    assert widths[0] == needs.minimum[0]  # the short header keeps what it needs
 
 
 def test_the_word_table_carries_the_content_widths(build_report):
     (table,) = read(build_report()).tables
     grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
-    # 渠道 6 (minimum); 回收金额（元） max(14 / 2, 10) + 2 = 12; 占比 max(4 / 2, 5) + 2 = 7.
     assert sum(grid) == 8306  # A4 less Word's Chinese margins, in twips
-    assert [round(w / sum(grid) * 25) for w in grid] == [6, 12, 7]
+    cells = [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in table.rows[0]._tr.tc_lst]
+    assert cells == grid
+    assert grid[1] == max(grid)  # 回收金额（元） and its figures
 
 
 def test_a_wide_table_is_set_in_nine_point_type(build_report):

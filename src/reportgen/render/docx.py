@@ -33,7 +33,11 @@ from reportgen.render.docx_lists import add_list_definitions
 from reportgen.render.docx_markdown import MarkdownWriter, RunProperties
 from reportgen.render.docx_package import document_bytes
 from reportgen.render.docx_reference import open_base_document
-from reportgen.render.docx_styles import drop_unused_table_styles, prepare_styles
+from reportgen.render.docx_styles import (
+    drop_unused_table_styles,
+    prepare_styles,
+    set_title_size,
+)
 from reportgen.render.fonts import language_tag, word_fonts
 
 DEFAULT_AUTHOR = "reportgen"
@@ -63,6 +67,7 @@ class DocxBuilder:
         if reference_docx is None:
             set_a4_page(document)
             drop_unused_table_styles(document)
+            set_title_size(document)
         self._styles = prepare_styles(document, word_fonts(config, language), tag)
         self._numbering = add_list_definitions(document)
         self._run_properties = RunProperties(self._styles, tag, language)

@@ -29,7 +29,13 @@ from markdown_it.token import Token
 from reportgen.errors import TemplateError
 from reportgen.render.docx_lists import LEVELS, ListNumbering, indent_twips, new_ordered_list
 from reportgen.render.docx_styles import RunFonts, StyleTable
-from reportgen.render.docx_tables import column_widths
+from reportgen.render.docx_tables import (
+    CELL_MARGIN_TWIPS,
+    NARROW_CELL_MARGIN_TWIPS,
+    column_widths,
+    measure_columns,
+    text_twips,
+)
 from reportgen.render.docx_text import escape_attribute, escape_text, xml_text
 from reportgen.render.fonts import LanguageTag
 
@@ -40,6 +46,26 @@ _ALIGNMENTS = {"text-align:right": "right", "text-align:center": "center"}
 EMU_PER_TWIP = 635
 WIDE_TABLE_COLUMNS = 7
 SMALL_HALF_POINTS = 18
+# Every cell paragraph, header, body and total row alike: no space above or below, single
+# lines, whatever a reference's Normal style says. With the cells' vertical centring this
+# keeps a row's texts on one line: a cell of Chinese (合计) has a taller line than a cell of
+# figures in the Latin font, and top-aligned it sat lower than its neighbours.
+CELL_PARAGRAPH_SPACING = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+CELL_VERTICAL_ALIGNMENT = '<w:vAlign w:val="center"/>'
+# A row's least height: 1.5 lines of its text (0.75 pt, 15 twips, per half-point), what a line
+# of Chinese takes in 微软雅黑 or Noto Sans CJK with a little air.
+ROW_HEIGHT_TWIPS_PER_HALF_POINT = 15
+# After each table, an empty paragraph exactly this high (10 pt, what a Normal paragraph
+# leaves after itself): a following paragraph, chart or heading does not touch the table,
+# and two tables in a row stay two tables (Word merges adjacent ones).
+TABLE_SPACE_AFTER_TWIPS = 200
+TABLE_SPACER = (
+    f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="{TABLE_SPACE_AFTER_TWIPS}"'
+    ' w:lineRule="exact"/></w:pPr></w:p>'
+)
+# Where a Chinese title may break when it is too wide for one line: before its period
+# (许超（C001） | 2024年9月催收工作总结), so the name and the period each stay whole.
+_TITLE_PERIOD = re.compile(r"(?<=\S)\s*(?=\d{4}\s*年)")
 
 
 @functools.cache
@@ -189,9 +215,31 @@ class MarkdownWriter:
         else:
             # "## " is Heading 1: "# " is kept for the document title.
             key = f"Heading {min(max(level - 1, 1), 6)}"
-        position = self._append(self._paragraph_xml(key, self._runs(inline, key)))
+        runs = self._title_runs(inline) if key == "Title" else None
+        position = self._append(self._paragraph_xml(key, runs or self._runs(inline, key)))
         if key == "Title":
             self._title_index = position
+
+    def _title_runs(self, inline: Token) -> str | None:
+        """A title too wide for one line, broken before its period; None: as it is.
+
+        Word and LibreOffice would break it anywhere (催收工/作总结). Only a plain-text
+        title is broken (the templates write nothing else); English breaks at spaces.
+        """
+        children = inline.children or []
+        if not children or any(child.type != "text" for child in children):
+            return None
+        text = "".join(child.content for child in children)
+        width = self._max_image_width // EMU_PER_TWIP
+        # 5 %: the Title's letter spacing (python-docx's is 0.25 pt) and bold Latin.
+        if text_twips(text, self._styles.sizes["Title"]) * 105 // 100 <= width:
+            return None
+        match = _TITLE_PERIOD.search(text)
+        if match is None:
+            return None
+        rpr = self._rpr.xml("Title")
+        first, rest = text[: match.start()], text[match.end() :]
+        return f"{self._text_run(first, rpr)}<w:r>{rpr}<w:br/></w:r>{self._text_run(rest, rpr)}"
 
     def _paragraph(self, inline: Token) -> None:
         key = "Normal"
@@ -248,28 +296,45 @@ class MarkdownWriter:
                 cells.append((tokens[index + 1], align))
             index += 1
         self._append(self._table_xml(rows))
+        self._append(TABLE_SPACER)  # a block of its own: a block is one body element
         return index + 1
 
     def _table_xml(self, rows: list[tuple[bool, list[tuple[Token, str]]]]) -> str:
         columns = max((len(cells) for _, cells in rows), default=1)
-        widths = column_widths(
-            [(is_header, [inline.content for inline, _ in cells]) for is_header, cells in rows],
-            columns,
-            self._max_image_width // EMU_PER_TWIP,
-        )
+        texts = [(is_header, [inline.content for inline, _ in cells]) for is_header, cells in rows]
+        total = self._max_image_width // EMU_PER_TWIP
+        # The body size; with many columns, or headers and figures that do not fit whole at it,
+        # 9 pt (小五), as Chinese reports set their wide tables; if even that does not fit,
+        # narrower cell margins too.
+        layouts = [
+            (self._styles.sizes["Table Grid"], CELL_MARGIN_TWIPS),
+            (SMALL_HALF_POINTS, CELL_MARGIN_TWIPS),
+            (SMALL_HALF_POINTS, NARROW_CELL_MARGIN_TWIPS),
+        ]
+        if columns >= WIDE_TABLE_COLUMNS:
+            layouts = layouts[1:]
+        for half_points, margin in layouts:
+            needs = measure_columns(texts, columns, half_points, margin)
+            if needs.fits(total):
+                break
+        small = half_points == SMALL_HALF_POINTS
+        widths = column_widths(needs, total)
         grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
-        # Many columns: 9 pt (小五), as Chinese reports set their wide tables.
-        small = columns >= WIDE_TABLE_COLUMNS
         parts = [
             f'<w:tbl><w:tblPr><w:tblStyle w:val="{self._styles.ids["Table Grid"]}"/>'
-            '<w:tblW w:w="5000" w:type="pct"/>'
+            f'<w:tblW w:w="5000" w:type="pct"/>{_cell_margins(margin)}'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
             'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
         ]
+        # Every row at least one line of Chinese high (its line is taller than one of figures
+        # in the Latin font): a row of figures is as high as the 合计 row below it.
+        least = half_points * ROW_HEIGHT_TWIPS_PER_HALF_POINT
+        row_height = f'<w:trHeight w:val="{least}" w:hRule="atLeast"/>'
         for is_header, cells in rows:
             # The header row repeats on every page; no row is split across pages.
-            row_properties = "<w:cantSplit/><w:tblHeader/>" if is_header else "<w:cantSplit/>"
+            header = "<w:tblHeader/>" if is_header else ""
+            row_properties = f"<w:cantSplit/>{row_height}{header}"
             parts.append(f"<w:tr><w:trPr>{row_properties}</w:trPr>")
             padded = cells + [(None, "")] * (columns - len(cells))
             for (inline, align), width in zip(padded, widths, strict=True):
@@ -280,8 +345,9 @@ class MarkdownWriter:
                 )
                 justification = f'<w:jc w:val="{align}"/>' if align else ""
                 parts.append(
-                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                    f"<w:p>{f'<w:pPr>{justification}</w:pPr>' if justification else ''}{runs}</w:p>"
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+                    f"{CELL_VERTICAL_ALIGNMENT}</w:tcPr>"
+                    f"<w:p><w:pPr>{CELL_PARAGRAPH_SPACING}{justification}</w:pPr>{runs}</w:p>"
                     "</w:tc>"
                 )
             parts.append("</w:tr>")
@@ -409,3 +475,13 @@ class MarkdownWriter:
         inline.docPr.set("descr", xml_text(token.content))
         drawing = etree.tostring(inline, encoding="unicode")
         return f"<w:r>{rpr}<w:drawing>{drawing}</w:drawing></w:r>"
+
+
+def _cell_margins(margin: int) -> str:
+    """A table's own w:tblCellMar when it narrows Table Grid's; nothing otherwise."""
+    if margin == CELL_MARGIN_TWIPS:
+        return ""
+    return (
+        f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/>'
+        f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
+    )

@@ -20,6 +20,13 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from reportgen.config import Fonts
 from reportgen.render.fonts import LanguageTag
 
+# 小二 (18 pt): a report's title on one line across A4 between Word's Chinese margins
+# (415 pt): 催收一组团队2024年第三季度催收工作报告 is about 370 pt at 18 pt, 440 pt at 22 pt
+# (二号) and 500 at python-docx's 26 pt, which broke it mid-word (催收工/作总结).
+TITLE_HALF_POINTS = 36
+# Word's size when no style names one: 10 pt.
+DEFAULT_HALF_POINTS = 20
+
 # (name as Word stores it, type, XML inside <w:style> when the base lacks it)
 _HEADING_SIZES = {1: 32, 2: 28, 3: 26, 4: 24, 5: 22, 6: 22}  # half-points
 
@@ -42,7 +49,8 @@ _STYLE_DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "paragraph",
         '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/>'
         '<w:pPr><w:spacing w:before="240" w:after="240"/><w:jc w:val="center"/></w:pPr>'
-        '<w:rPr><w:b/><w:bCs/><w:kern w:val="28"/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr>',
+        '<w:rPr><w:b/><w:bCs/><w:kern w:val="28"/>'
+        f'<w:sz w:val="{TITLE_HALF_POINTS}"/><w:szCs w:val="{TITLE_HALF_POINTS}"/></w:rPr>',
     ),
     **{
         f"Heading {level}": (f"heading {level}", "paragraph", _heading(level))
@@ -126,6 +134,9 @@ class StyleTable:
 
     ids: dict[str, str]  # key of _STYLE_DEFINITIONS -> w:styleId
     fonts: dict[str, RunFonts]  # key -> resolved fonts of text in that style
+    # key -> resolved size of text in that style, in half-points (w:sz); "Table Grid" is the
+    # size of a Normal paragraph in a table, which the table style sets if Normal does not.
+    sizes: dict[str, int]
 
 
 def prepare_styles(document: DocumentObject, fonts: Fonts, tag: LanguageTag) -> StyleTable:
@@ -147,10 +158,64 @@ def prepare_styles(document: DocumentObject, fonts: Fonts, tag: LanguageTag) -> 
             _write_fonts(rpr, resolved[key])
             _write_lang(rpr, tag)
     _set_theme_font_language(document, tag)
+    chains = {key: _style_chain(el, by_id) for key, el in elements.items()}
+    default_size = _size([defaults_rpr]) or DEFAULT_HALF_POINTS
+    sizes = {key: _size(chain) or default_size for key, chain in chains.items()}
+    # Word's order in a table: defaults, then the table style, then the paragraph's style.
+    sizes["Table Grid"] = _size(chains["Normal"]) or _size(chains["Table Grid"]) or default_size
     return StyleTable(
         ids={key: el.get(qn("w:styleId")) for key, el in elements.items()},
         fonts=resolved,
+        sizes=sizes,
     )
+
+
+def set_title_size(document: DocumentObject) -> None:
+    """The built-in base's Title at :data:`TITLE_HALF_POINTS`, so a title fits one line.
+
+    Only for the built-in base (python-docx's Title is 26 pt): a reference document's Title
+    is the organisation's choice, and a title too wide for it breaks before its period
+    instead (see the Markdown writer).
+    """
+    styles = document.styles.element
+    title = _find_or_add_style(styles, "Title")
+    rpr = _get_or_add_style_rpr(title)
+    for tag in ("w:sz", "w:szCs"):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = parse_xml(f"<{tag} {nsdecls('w')}/>")
+            # w:sz and w:szCs come after w:kern and before w:highlight, w:u, w:lang...
+            insert_before(rpr, element, _AFTER_SIZE if tag == "w:sz" else _AFTER_SIZE[1:])
+        element.set(qn("w:val"), str(TITLE_HALF_POINTS))
+
+
+# Children of w:rPr that follow w:sz / w:szCs, for inserting them in schema order.
+_AFTER_SIZE = (
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
+
+
+def _size(chain: list[BaseOxmlElement | None]) -> int | None:
+    """The nearest w:sz in a chain of w:rPr, in half-points; None if none sets one."""
+    for rpr in chain:
+        size = rpr.find(qn("w:sz")) if rpr is not None else None
+        if size is not None and (size.get(qn("w:val")) or "").isdigit():
+            return int(size.get(qn("w:val")))
+    return None
 
 
 def drop_unused_table_styles(document: DocumentObject) -> None:
