@@ -337,3 +337,28 @@ def test_a_notes_paragraph_no_report_can_hold_is_one_clear_error(tmp_path, escap
     )  # fmt: skip
     assert_clean_failure(result, "notes.yaml", "overview", "control character")
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("option", ["--notes", "--config"])
+def test_a_named_pipe_given_as_notes_or_settings_is_refused_without_waiting(tmp_path, option):
+    source = tiny_source(tmp_path / "data")
+    pipe = tmp_path / "given.yaml"
+    os.mkfifo(pipe)
+    result = run(
+        "report", source, "--period", PERIOD, "--collector", "C001", option, pipe,
+        "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert_clean_failure(result, "given.yaml", "a named pipe")
+
+
+def test_a_pipe_or_folder_in_the_notes_folder_is_named_not_skipped(tmp_path):
+    source = tiny_source(tmp_path / "data")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    os.mkfifo(notes / "C001.yaml")
+    (notes / "C002.yaml").mkdir()
+    result = run(
+        "archive", source, "--period", PERIOD, "--notes", notes, "--out", tmp_path / "a",
+        "--format", "md",
+    )  # fmt: skip
+    assert_clean_failure(result, "C001.yaml", "a named pipe", "C002.yaml", "a folder")

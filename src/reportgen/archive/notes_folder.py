@@ -49,13 +49,13 @@ def scope_for_notes_file(stem: str, collector_ids: set[str], team_ids: set[str])
 
 
 def notes_files(notes_dir: Path) -> list[Path]:
-    """The YAML files of a notes folder, sorted by name (hidden files skipped)."""
+    """The YAML entries of a notes folder, sorted by name (hidden files skipped). Entries
+    that are not regular files are included, so that loading them names the mistake
+    (a folder or pipe named C001.yaml is not silently passed over)."""
     return sorted(
         path
         for path in Path(notes_dir).iterdir()
-        if path.is_file()
-        and not path.name.startswith(".")
-        and path.suffix.lower() in NOTES_SUFFIXES
+        if not path.name.startswith(".") and path.suffix.lower() in NOTES_SUFFIXES
     )
 
 

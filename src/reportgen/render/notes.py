@@ -35,6 +35,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from reportgen.errors import ReportgenError
+from reportgen.small_files import NotARegularFile, read_small_file
 
 SECTIONS = ("overview", "results", "methods", "problems", "improvements", "plans")
 
@@ -172,12 +173,12 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 def load_notes(path: Path | str) -> Notes:
     path = Path(path)
     try:
-        with path.open("rb") as file:
-            data = file.read(NOTES_LIMIT_BYTES + 1)
+        data = read_small_file(path, NOTES_LIMIT_BYTES)
     except FileNotFoundError:
         raise NotesError(f"{path}: notes file not found") from None
-    except IsADirectoryError:
-        raise NotesError(f"{path}: is a folder, not a notes file") from None
+    except (IsADirectoryError, NotARegularFile) as exc:
+        kind = getattr(exc, "kind", "a folder")
+        raise NotesError(f"{path}: is {kind}, not a notes file") from None
     except OSError as exc:
         raise NotesError(f"{path}: cannot read notes ({exc.strerror})") from None
     if len(data) > NOTES_LIMIT_BYTES:
