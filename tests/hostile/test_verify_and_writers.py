@@ -419,3 +419,17 @@ def test_charts_of_hostile_names_draw_at_the_fixed_size(kind):
     image = Image.open(io.BytesIO(render_chart(spec, "zh-CN")))
     assert image.size == (960, 540)
     assert render_chart(spec, "zh-CN") == render_chart(spec, "zh-CN")
+
+
+def test_verify_reads_an_unterminated_manifest_string_in_one_pass(tmp_path):
+    # Scanning an unterminated string from every later quote took time growing with the
+    # square of its length: 400,000 escapes would not finish in an hour.
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "manifest.json").write_text('{"files": "' + '\\"' * 400_000)
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", "verify", str(folder)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Unterminated string" in result.stderr

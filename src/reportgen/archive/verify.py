@@ -214,8 +214,10 @@ def _parse_json(path: Path, data: bytes) -> Any:
 
 
 # A JSON string (escapes included) or a bracket; strings are skipped so that a "[" inside a
-# name does not count. The unrolled form keeps the regex linear on long strings.
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+# name does not count. The unrolled form keeps the regex linear on long strings, and the
+# closing quote is optional: an unterminated string then runs to the end in one match
+# instead of being retried from every later quote (quadratic; json.loads reports it).
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
 
 
 def json_depth(text: str) -> int:
