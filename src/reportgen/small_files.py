@@ -21,14 +21,26 @@ class NotARegularFile(OSError):
         self.kind = kind
 
 
-def kind_of(mode: int) -> str:
+def kind_name(mode: int) -> str:
+    """What a ``stat`` mode is, in a user's words: file, folder, named pipe..."""
+    if stat.S_ISREG(mode):
+        return "file"
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return "folder"
+    if stat.S_ISLNK(mode):
+        return "symbolic link"
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return "named pipe"
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device or other special file"
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+def kind_of(mode: int) -> str:
+    """The same with its article, for sentences: "a folder", "a named pipe"."""
+    return f"a {kind_name(mode)}"
 
 
 def read_small_file(path: Path, limit: int) -> bytes:

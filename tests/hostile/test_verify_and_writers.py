@@ -155,7 +155,7 @@ def test_a_fifo_is_reported_as_extra_and_never_opened(archive):
     os.mkfifo(archive / REPORT)  # opening it for reading would wait for a writer forever
     result = verify_in_subprocess(archive)
     assert_clean_subprocess_failure(
-        result, "extra    all/pipe (FIFO)", f"replaced {REPORT} (by a FIFO; not read)"
+        result, "extra    all/pipe (named pipe)", f"replaced {REPORT} (by a named pipe; not read)"
     )
 
 

@@ -8,14 +8,13 @@ real CJK font (no empty boxes), page numbers and all.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 
 import pytest
 
-from reportgen.render.fonts import chart_font_path
+from render.libreoffice import SOFFICE, convert_to_pdf
 
 # Family names of faces that carry Chinese glyphs, as PDFs name them (subset prefix aside).
 _CJK_FACE = re.compile(
@@ -23,42 +22,14 @@ _CJK_FACE = re.compile(
     r"Kai|YaHei|JhengHei|PingFang|UMing|UKai|ARPL",
     re.IGNORECASE,
 )
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
-
-
-def _fontconfig(tmp_path):
-    config = tmp_path / "fonts.conf"
-    config.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{chart_font_path().parent}</dir></fontconfig>",
-        encoding="utf-8",
-    )
-    return config
 
 
 def test_demo_documents_convert_to_pdf_with_chinese_in_a_cjk_font(demo_output, tmp_path):
     out, written = demo_output
     documents = [path for path in written if path.suffix == ".docx"]
     assert len(documents) == 3
-    env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig(tmp_path)))
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *map(str, documents),
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-        timeout=300,
-    )
+    convert_to_pdf(documents, tmp_path / "pdf", tmp_path)
     for document in documents:
         pdf = tmp_path / "pdf" / f"{document.stem}.pdf"
         assert pdf.stat().st_size > 0

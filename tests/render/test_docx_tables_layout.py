@@ -8,7 +8,6 @@ a year-end review is also laid out as PDF and its lines read back.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,15 +17,14 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from render.libreoffice import SOFFICE, convert_to_pdf
 from reportgen.render.docx_tables import HEADER_CJK_KEPT
-from reportgen.render.fonts import chart_font_path
 
 TOTAL_LABELS = {"合计", "合計", "Total"}
 # A run of Chinese characters (and the full-width forms they are set with), as a line may
 # not break inside a header of a few of them.
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 TEXT_WIDTH_TWIPS = 8306  # A4 less Word's Chinese-edition margins
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture(scope="module")
@@ -169,40 +167,13 @@ def test_a_title_too_wide_breaks_before_its_period(build_report, properties):
 # --- as LibreOffice lays it out ----------------------------------------------------------
 
 
-def _fontconfig(tmp_path: Path) -> Path:
-    config = tmp_path / "fonts.conf"
-    config.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"<dir>{chart_font_path().parent}</dir></fontconfig>",
-        encoding="utf-8",
-    )
-    return config
-
-
 @pytest.mark.skipif(
     SOFFICE is None or shutil.which("pdftotext") is None,
     reason="LibreOffice or pdftotext is not installed",
 )
 def test_year_end_review_pdf_keeps_headers_and_title_on_one_line(documents, tmp_path):
     (review,) = [path for path in documents["zh-CN"] if re.search(r"_\d{4}_zh-CN", path.name)]
-    env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig(tmp_path)))
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(review),
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-        timeout=300,
-    )
+    convert_to_pdf([review], tmp_path, tmp_path)
     text = subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / f"{review.stem}.pdf"), "-"],
         check=True,

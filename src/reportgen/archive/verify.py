@@ -38,6 +38,7 @@ from reportgen.archive.layout import (
 )
 from reportgen.archive.manifest import MANIFEST_FORMAT
 from reportgen.errors import ReportgenError
+from reportgen.small_files import kind_name
 
 # A manifest lists ~130 bytes per file: 64 MiB is some 500,000 files, far beyond any archive.
 MAX_MANIFEST_BYTES = 64 << 20
@@ -68,7 +69,7 @@ class ChangedFile:
 @dataclass(frozen=True)
 class Entry:
     """Something in the archive folder: its path and its kind (``file``, ``folder``,
-    ``symbolic link``, ``FIFO``, ``socket``, ``device``, ``other``)."""
+    ``symbolic link``, ``named pipe``, ``socket``, ``device``, ``special file``)."""
 
     path: str
     kind: str
@@ -336,19 +337,7 @@ class _Found:
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISLNK(mode):
-        return "symbolic link"
-    if stat.S_ISFIFO(mode):
-        return "FIFO"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "other"
+    return kind_name(mode)
 
 
 def _walk(folder: Path) -> tuple[dict[str, _Found], list[str]]:
