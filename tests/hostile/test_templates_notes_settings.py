@@ -362,3 +362,78 @@ def test_a_pipe_or_folder_in_the_notes_folder_is_named_not_skipped(tmp_path):
         "--format", "md",
     )  # fmt: skip
     assert_clean_failure(result, "C001.yaml", "a named pipe", "C002.yaml", "a folder")
+
+
+# --- 5. Sizes are estimated before computing, not checked after ------------------------
+
+_A100 = ", ".join(["a"] * 100)
+_SIZED_FIRST = [
+    ('{{ ("\\t" * 400).expandtabs(4999999)|length }}', "str.expandtabs"),
+    ('{{ ("\\n" * 2000)|indent(4999999, true, true) }}', "the filter 'indent'"),
+    (
+        "{% set L = [0] * 4999999 %}"
+        "{{ [L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L]|sum(start=[])|length }}",
+        "the filter 'sum' adds up numbers only",
+    ),
+    ("{% set a = 'x' * 5000000 %}{{ ('%s' * 100 % (" + _A100 + "))|length }}", "formatting"),
+    ("{% set a = 'x' * 5000000 %}{{ ('{0}' * 100).format(a)|length }}", "formatting"),
+    ("{{ ('%*d' * 100)|format(*([4999999, 1] * 100))|length }}", "formatting"),
+    ("{{ (1).to_bytes(10**10, 'big')|length }}", "int.to_bytes"),
+    ("{{ ('x' * 1000).translate({120: 'y' * 1000000})|length }}", "str.translate"),
+]
+
+
+@pytest.mark.parametrize(("body", "needle"), _SIZED_FIRST)
+def test_a_huge_result_is_refused_before_it_is_computed(source, tmp_path, body, needle):
+    folder = template_dir(tmp_path, f"# title\n{body}\n")
+    result = report(source, tmp_path / "out", "--templates", folder)
+    assert_clean_failure(result, "collector.md.j2, line 2", needle)
+
+
+_UNDER_MEMORY_CAP = """
+import os, resource, sys, tempfile
+from pathlib import Path
+from reportgen.errors import TemplateError
+from reportgen.narrative.formatting import Formatter
+from reportgen.render.templates import make_environment, render_template
+
+folder = Path(tempfile.mkdtemp())
+(folder / "en").mkdir()
+(folder / "en" / "x.md.j2").write_text(sys.argv[1], encoding="utf-8")
+env = make_environment("en", Formatter("en"), folder)
+used = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+resource.setrlimit(resource.RLIMIT_AS, (used + 300 * 2**20, resource.RLIM_INFINITY))
+try:
+    render_template(env, "x.md.j2", {})
+except TemplateError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize(("body", "needle"), _SIZED_FIRST)
+def test_a_huge_result_is_refused_within_300_mb_of_memory(body, needle):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _UNDER_MEMORY_CAP, body],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert needle in done.stdout, (done.stdout, done.stderr)
+    assert "ran out of memory" not in done.stdout
+
+
+def test_the_size_estimates_count_every_field_and_repetition():
+    big = "x" * 5_000_000
+    with pytest.raises(templates_module.TemplateLimitError):
+        templates_module._check_percent("%s" * 100, (big,) * 100)
+    with pytest.raises(templates_module.TemplateLimitError):
+        templates_module._check_percent("%(a)s" * 2, {"a": big})
+    with pytest.raises(templates_module.TemplateLimitError):
+        templates_module._check_str_method("expandtabs", "\t" * 400, (4_999_999,), {})
+    # A list of 1,000 shared 16,000-bit numbers prints about 4.8 M characters.
+    assert templates_module._weight([2**16000] * 1000) > 4_000_000
+    # Ordinary figures pass.
+    templates_module._check_percent("%5.1f%% of %s", (3.14, "target"))
+    templates_module._check_str_method("expandtabs", "a\tb", (4,), {})

@@ -28,11 +28,13 @@ import functools
 import os
 import re
 import signal
+import string
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from pathlib import Path
 from types import BuiltinMethodType, MappingProxyType
 from typing import Any, NoReturn
@@ -40,7 +42,8 @@ from typing import Any, NoReturn
 import jinja2
 from jinja2 import nodes
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter, SecurityError
+from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
 
 from reportgen.errors import TemplateError
@@ -143,11 +146,15 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         formatter = super().wrap_str_format(value)
         if formatter is None:
             return None
-        pattern = value.__self__
+        pattern, by_map = value.__self__, value.__name__ == "format_map"
+        fields = SandboxedFormatter(self)
 
         @functools.wraps(formatter)
         def checked(*args: Any, **kwargs: Any) -> str:
-            _check_widths(pattern, (*args, *kwargs.values()))
+            if by_map:
+                _check_str_format(pattern, fields, (), args[0] if args else {})
+            else:
+                _check_str_format(pattern, fields, args, kwargs)
             return formatter(*args, **kwargs)
 
         return checked
@@ -156,8 +163,12 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
     ) -> Any:  # noqa: N805
         _check_deadline()
-        if isinstance(__obj, BuiltinMethodType) and isinstance(__obj.__self__, str):
-            args = _check_str_method(__obj.__name__, __obj.__self__, args, kwargs)
+        if isinstance(__obj, BuiltinMethodType):
+            owner = __obj.__self__
+            if isinstance(owner, str | bytes):
+                args = _check_str_method(__obj.__name__, owner, args, kwargs)
+            elif _is_int(owner) and __obj.__name__ == "to_bytes":
+                _check_to_bytes(args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         _check_value(result)
         return result
@@ -278,28 +289,56 @@ def _check_deadline() -> None:
 
 
 _CONTAINERS = (list, tuple, set, frozenset, dict)
+_NESTED = (*_CONTAINERS, Namespace)
+_TEXTS = frozenset({str, bytes})
+_WHOLE_NUMBERS = frozenset({int, bool})
+
+
+# At most this many characters for a float printed in a list (``repr``: -1.2345678901234567e-308).
+_FLOAT_REPR_CHARS = 24
 
 
 def _weight(value: Any, budget: int = VALUE_LIMIT_CHARS) -> int:
-    """About how many characters ``value`` holds, counting shared items each time they occur.
+    """About how many characters ``value`` prints as, counting shared items each time they occur.
 
     Stops counting once over ``budget``, so checking a huge list costs little.
     Concrete types only (no ABC isinstance): this runs on every printed value.
+    Numbers count their digits (a list of 1,000 shared 16,384-bit numbers prints
+    4.9 M characters), a ``namespace()`` what it holds (it prints it).
     """
     if isinstance(value, str | bytes):
         return len(value)
+    if isinstance(value, Namespace):
+        return _weight(value._Namespace__attrs, budget)
     if not isinstance(value, _CONTAINERS):
-        return 0
+        return _scalar_weight(value)
     items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
     total = len(items)
+    if total > budget:
+        return total
+    kinds = set(map(type, items))  # a long list holds one kind: counted at C speed
+    if kinds <= _TEXTS:
+        return total + sum(map(len, items))
+    if kinds <= _WHOLE_NUMBERS:
+        return total + sum(map(int.bit_length, items)) // 3
     for item in items:
         if total > budget:
             break
         if isinstance(item, str | bytes):
             total += len(item)
-        elif isinstance(item, _CONTAINERS):
+        elif isinstance(item, _NESTED):
             total += _weight(item, budget - total)
+        elif isinstance(item, int | float):
+            total += _scalar_weight(item)
     return total
+
+
+def _scalar_weight(value: Any) -> int:
+    if isinstance(value, float):
+        return _FLOAT_REPR_CHARS
+    if isinstance(value, int):
+        return value.bit_length() // 3  # digits: bits × log10(2) < bits / 3
+    return 0
 
 
 def _check_value(value: Any) -> None:
@@ -332,9 +371,8 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
     elif operator == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
         if _weight(left) + _weight(right) > VALUE_LIMIT_CHARS:
             _refuse_size("'+'")
-    elif operator == "%" and isinstance(left, str):
-        values = right if isinstance(right, tuple) else (right,)
-        _check_widths(left, values)
+    elif operator == "%" and isinstance(left, str | bytes):
+        _check_percent(left, right)
 
 
 def _check_power(base: Any, exponent: Any) -> None:
@@ -366,30 +404,117 @@ def _is_int(value: Any) -> bool:
 
 
 _NUMBERS_IN_FORMAT = re.compile(r"\d+")
+# One '%' conversion: (mapping key), flags, width, .precision, length modifier, type.
+_PERCENT_FIELD = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?"
+    r"(?:\.(?P<precision>\*|\d*))?[hlL]?(?P<kind>.)?",
+    re.DOTALL,
+)
+# A float printed with a fixed-point format: up to 309 digits before the point.
+_FLOAT_FORMAT_CHARS = 330
 
 
-def _check_widths(pattern: str, values: Iterable[Any]) -> None:
-    """A format (``%`` or ``.format``) with a huge width or precision, given or written in.
+def _printed_size(value: Any) -> int:
+    """At most about how many characters ``value`` gives in one format field."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, float):
+        return _FLOAT_FORMAT_CHARS
+    return _weight(value) + 32  # '[', quotes, ', ' and small objects' reprs
 
-    Conservative: any number in the pattern or among the values above the limit
-    is refused, as no report needs a field that wide.
+
+def _number(digits: str, values: Iterator[Any] | None = None) -> int:
+    """A width or precision written in a format, or taken from the values for '*'."""
+    if digits == "*" and values is not None:
+        given = next(values, 0)
+        return given if _is_int(given) else 0
+    if len(digits) > len(str(VALUE_LIMIT_CHARS)):
+        return VALUE_LIMIT_CHARS + 1
+    return int(digits or 0)
+
+
+def _check_percent(pattern: str | bytes, right: Any) -> None:
+    """``pattern % right`` (and the filter ``format``), sized before formatting.
+
+    The estimate is the pattern's length plus, for each conversion, its width,
+    its precision and the printed size of its value, so many fields each within
+    the limit (``'%s' * 100 % (a, ...)``) cannot add up to gigabytes either.
     """
-    limit_digits = len(str(VALUE_LIMIT_CHARS))
-    written = _NUMBERS_IN_FORMAT.findall(pattern)
-    if any(len(n) > limit_digits or int(n) > VALUE_LIMIT_CHARS for n in written):
-        _refuse_size("formatting")
-    if any(_is_int(v) and v > VALUE_LIMIT_CHARS for v in values):
-        _refuse_size("formatting")
+    text = pattern.decode("latin-1") if isinstance(pattern, bytes) else pattern
+    if "%" not in text:
+        return
+    mapping = right if isinstance(right, Mapping) else None
+    values = iter(right if isinstance(right, tuple) else (right,))
+    total = len(text)
+    for field in _PERCENT_FIELD.finditer(text):
+        if field["kind"] == "%":
+            continue
+        total += _number(field["width"] or "", values)
+        total += _number(field["precision"] or "", values)
+        key = field["key"]
+        if key is not None and mapping is not None:
+            name = key.encode("latin-1") if isinstance(pattern, bytes) else key
+            if name in mapping:
+                total += _printed_size(mapping[name])
+            else:  # parsed differently by Python (a key with parentheses): the worst case
+                total += max(map(_printed_size, mapping.values()), default=0)
+        else:
+            total += _printed_size(next(values, ""))
+        if total > VALUE_LIMIT_CHARS:
+            _refuse_size("formatting")
 
 
-_WIDTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+def _check_str_format(
+    pattern: str, fields: string.Formatter, args: tuple, kwargs: Mapping[str, Any]
+) -> None:
+    """``pattern.format(...)``/``.format_map(...)``, sized before formatting.
+
+    Each field counts the printed size of what it names (looked up as the
+    format will, so ``{0.attr}`` and ``{0[key]}`` count the part they print),
+    plus any width or precision written in, or given through ``{w}``.
+    """
+    if "{" not in pattern:
+        return
+    widest = max((v for v in (*args, *kwargs.values()) if _is_int(v)), default=0)
+    sizes: dict[str, int] = {}
+    automatic = 0
+    total = 0
+    for literal, name, spec, _conversion in fields.parse(pattern):
+        total += len(literal)
+        if name is None:
+            continue
+        if name == "" or name[0] in ".[":
+            name, automatic = f"{automatic}{name}", automatic + 1
+        if name not in sizes:
+            try:
+                sizes[name] = _printed_size(fields.get_field(name, args, kwargs)[0])
+            except (LookupError, AttributeError, ValueError, TypeError):
+                sizes[name] = 0  # the format itself fails on it, with its own message
+        total += sizes[name]
+        if spec:
+            total += sum(
+                min(_number(n), VALUE_LIMIT_CHARS + 1) for n in _NUMBERS_IN_FORMAT.findall(spec)
+            )
+            total += spec.count("{") * widest
+        if total > VALUE_LIMIT_CHARS:
+            _refuse_size("formatting")
 
 
-def _check_str_method(name: str, text: str, args: tuple, kwargs: dict) -> tuple:
-    """``'x'.center(10**9)``, ``.replace`` and ``.join`` sized before they run."""
+_WIDTH_METHODS = {"center", "ljust", "rjust", "zfill"}
+
+
+def _check_str_method(name: str, text: str | bytes, args: tuple, kwargs: dict) -> tuple:
+    """``'x'.center(10**9)``, ``.expandtabs``, ``.replace``, ``.join``...: sized first."""
     if name in _WIDTH_METHODS:
         if any(_is_int(v) and v > VALUE_LIMIT_CHARS for v in (*args, *kwargs.values())):
             _refuse_size(f"str.{name}")
+    elif name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        tab = "\t" if isinstance(text, str) else b"\t"
+        if _is_int(size) and len(text) + text.count(tab) * max(size, 0) > VALUE_LIMIT_CHARS:
+            _refuse_size("str.expandtabs")
+    elif name == "translate" and args and isinstance(text, str):
+        _check_translate(text, args[0])
     elif name == "replace" and len(args) >= 2:
         _check_replace(text, args[0], args[1])
     elif name == "join" and args:
@@ -399,8 +524,21 @@ def _check_str_method(name: str, text: str, args: tuple, kwargs: dict) -> tuple:
     return args
 
 
+def _check_translate(text: str, table: Any) -> None:
+    if isinstance(table, Mapping):
+        longest = max((len(v) for v in table.values() if isinstance(v, str)), default=1)
+        if len(text) * longest > VALUE_LIMIT_CHARS:
+            _refuse_size("str.translate")
+
+
+def _check_to_bytes(args: tuple, kwargs: dict) -> None:
+    length = args[0] if args else kwargs.get("length", 1)
+    if _is_int(length) and length > VALUE_LIMIT_CHARS:
+        _refuse_size("int.to_bytes")
+
+
 def _check_replace(text: Any, old: Any, new: Any) -> None:
-    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+    if isinstance(text, str | bytes) and type(old) is type(text) and type(new) is type(text):
         growth = max(0, len(new) - len(old))
         occurrences = text.count(old) if old else len(text) + 1
         if len(text) + occurrences * growth > VALUE_LIMIT_CHARS:
@@ -408,7 +546,7 @@ def _check_replace(text: Any, old: Any, new: Any) -> None:
 
 
 def _check_join(items: list[Any], separator: Any) -> None:
-    sep = len(separator) if isinstance(separator, str) else 0
+    sep = len(separator) if isinstance(separator, str | bytes) else 0
     if _weight(items) + sep * len(items) > VALUE_LIMIT_CHARS:
         _refuse_size("join")
 
@@ -444,10 +582,14 @@ def _check_filter(name: str, value: Any, args: tuple, kwargs: dict, skip: int) -
         _check_replace(value, extras[0], extras[1])
     elif name == "indent" and isinstance(value, str):
         width = extras[0] if extras else kwargs.get("width", 4)
-        if isinstance(width, str):
-            lines = value.count("\n") + 1
-            if len(value) + len(width) * lines > VALUE_LIMIT_CHARS:
-                _refuse_size("the filter 'indent'")
+        step = len(width) if isinstance(width, str) else width if _is_int(width) else 0
+        lines = value.count("\n") + 1
+        if len(value) + max(step, 0) * lines > VALUE_LIMIT_CHARS:
+            _refuse_size("the filter 'indent'")
+    elif name == "sum":
+        start = extras[1] if len(extras) > 1 else kwargs.get("start", 0)
+        if not isinstance(start, int | float | Decimal):
+            _refuse("the filter 'sum' adds up numbers only (its start must be a number)")
     elif name == "join" and value is not None and not isinstance(value, str):
         items = list(value)
         separator = extras[0] if extras else kwargs.get("d", "")
@@ -455,12 +597,47 @@ def _check_filter(name: str, value: Any, args: tuple, kwargs: dict, skip: int) -
             _check_join(items, separator)
         return (*args[:skip], items, *extras)
     elif name == "format" and isinstance(value, str):
-        _check_widths(value, (*extras, *kwargs.values()))
+        _check_percent(value, kwargs or tuple(extras))
+    elif name == "urlize" and isinstance(value, str):
+        _check_urlize(value, extras, kwargs)
+    elif name == "tojson":
+        indent = extras[0] if extras else kwargs.get("indent")
+        if _is_int(indent) and indent > 0:
+            _check_layout(value, indent, "the filter 'tojson'")
+    elif name == "pprint":
+        _check_layout(value, 1, "the filter 'pprint'")
     elif name == "wordwrap" and isinstance(value, str):
         wrap = extras[2] if len(extras) > 2 else kwargs.get("wrapstring") or "\n"
         if len(value) * (1 + len(str(wrap))) > VALUE_LIMIT_CHARS:
             _refuse_size("the filter 'wordwrap'")
     return args
+
+
+def _check_urlize(value: str, extras: tuple, kwargs: dict) -> None:
+    """Every link gets ``target`` and ``rel`` written into it, and its text twice, escaped."""
+    names = ("trim_url_limit", "nofollow", "target", "rel")
+    given = {**dict(zip(names, extras, strict=False)), **kwargs}
+    extra = sum(len(v) for k, v in given.items() if k in ("target", "rel") and isinstance(v, str))
+    if 12 * len(value) + (len(value) // 2 + 1) * extra > VALUE_LIMIT_CHARS:
+        _refuse_size("the filter 'urlize'")
+
+
+def _check_layout(value: Any, step: int, what: str) -> None:
+    """``pprint`` and ``tojson(indent=...)`` indent every item by its depth."""
+    if _layout_weight(value, step, 1, VALUE_LIMIT_CHARS) > VALUE_LIMIT_CHARS:
+        _refuse_size(what)
+
+
+def _layout_weight(value: Any, step: int, level: int, budget: int) -> int:
+    if not isinstance(value, _CONTAINERS):
+        return _weight(value, budget)
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    total = 2
+    for item in items:
+        if total > budget:
+            break
+        total += 2 + step * level + _layout_weight(item, step, level + 1, budget - total)
+    return total
 
 
 def strict(function: Callable[..., Any]) -> Callable[..., Any]:
