@@ -78,11 +78,7 @@ def path_inside(root: Path, relative: str) -> Path:
     """``root / relative``, refusing a path that is oddly formed or, once links on the way
     are followed, lands outside ``root``."""
     parts = relative.replace("\\", "/").split("/")
-    if (
-        any(part in ("", ".", "..") for part in parts)
-        or ":" in parts[0]
-        or "\x00" in relative
-    ):
+    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0] or "\x00" in relative:
         raise OutputError(f"refusing to write {relative!r}: not a plain path inside the output")
     candidate = Path(root, *parts)
     if not _is_within(_real(candidate), _real(root)):
@@ -154,8 +150,7 @@ def refuse_replacing_inputs(targets: Iterable[Path], inputs: Inputs) -> None:
         for what, path, real in resolved:
             if _is_within(real, real_target):
                 raise OutputError(
-                    f"refusing to replace {target}: it holds {what} {path}; "
-                    "choose another --out"
+                    f"refusing to replace {target}: it holds {what} {path}; choose another --out"
                 )
 
 
@@ -212,6 +207,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
 
 
 # ------------------------------------------------------------------ staging folders
+
 
 def _process_start(pid: int) -> str | None:
     """When ``pid`` started (clock ticks since boot), so a reused pid is not taken for its
