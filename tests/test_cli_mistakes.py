@@ -51,3 +51,10 @@ def test_choices_take_any_letter_case_and_months_any_data_form(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.glob("*.md")] == ["C001_2024-09_zh-TW.md"]
+
+
+def test_reportgen_alone_shows_the_help_not_an_error():
+    result = _run()
+    assert "Usage: reportgen" in result.output
+    assert "Error" not in result.output
+    assert "demo" in result.output

@@ -103,12 +103,16 @@ class ReportgenGroup(click.Group):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:
+            if _asks_for_help(exc):
+                raise
             raise CommandLineError(exc) from None
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
+            if _asks_for_help(exc):
+                raise
             raise CommandLineError(exc) from None
         except ReportgenError as exc:
             raise click.ClickException(str(exc)) from None
@@ -122,6 +126,13 @@ class ReportgenGroup(click.Group):
             raise click.ClickException(
                 "an input is nested too deeply to read (a hostile or damaged file)"
             ) from None
+
+
+def _asks_for_help(error: click.UsageError) -> bool:
+    """``reportgen`` with no command: Click answers with the help text, which is no mistake
+    to shorten into one line."""
+    no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)
+    return no_args is not None and isinstance(error, no_args)
 
 
 def describe_os_error(exc: OSError) -> str:
