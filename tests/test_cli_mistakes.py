@@ -55,6 +55,6 @@ def test_choices_take_any_letter_case_and_months_any_data_form(tmp_path):
 
 def test_reportgen_alone_shows_the_help_not_an_error():
     result = _run()
-    assert "Usage: reportgen" in result.output
+    assert result.output.startswith("Usage: ")
     assert "Error" not in result.output
     assert "demo" in result.output
