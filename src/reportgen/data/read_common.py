@@ -136,12 +136,22 @@ def header_like(cells: pd.Series, names: set[str]) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(cells.dtype) or not len(cells):
         return np.zeros(len(cells), dtype=bool)
     array = pa.array(cells.astype("str"), from_pandas=True)
-    short = pc.less_equal(pc.utf8_length(array), 40)  # headers are short; skip the rest cheaply
-    array = pc.if_else(short, array, pa.scalar(None, array.type))
-    keys = pc.utf8_lower(pc.utf8_normalize(array, form="NFKC"))
+    # Fold each distinct value once, not every cell: a column of millions of rows holds
+    # far fewer distinct values, and folding (NFKC, case, separators) is the costly part.
+    # Headers are short and never start with a digit: dates, times, amounts and counts
+    # (most cells of a big table) are passed over before anything costly.
+    first = pc.utf8_slice_codeunits(array, 0, 1)
+    candidate = pc.and_(
+        pc.less_equal(pc.utf8_length(array), 40), pc.invert(pc.utf8_is_digit(first))
+    )
+    distinct = pc.unique(array.filter(pc.fill_null(candidate, False))).drop_null()
+    keys = pc.utf8_lower(pc.utf8_normalize(distinct, form="NFKC"))
     keys = pc.replace_substring_regex(keys, _SEPARATORS, "")
     wanted = pa.array(sorted({_header_key(n) for n in names} | names), keys.type)
-    return np.array(pc.fill_null(pc.is_in(keys, value_set=wanted), False), dtype=bool)
+    spellings = distinct.filter(pc.is_in(keys, value_set=wanted))
+    if len(spellings) == 0:
+        return np.zeros(len(cells), dtype=bool)
+    return np.array(pc.fill_null(pc.is_in(array, value_set=spellings), False), dtype=bool)
 
 
 def strip_text(series: pd.Series) -> pd.Series:
