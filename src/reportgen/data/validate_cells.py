@@ -126,7 +126,13 @@ def _as_text(cells: pd.Series, column: Column, value_map: dict[str, str]):
     text = cells.astype("str")
     if column.kind is not Kind.ID:
         return text, np.ones(len(cells), dtype=bool)
-    spoiled = text.str.contains(_CONTROL, regex=True, na=False).to_numpy(dtype=bool)
+    # Checked on the distinct ids (a few thousand), not on every one of millions of cells.
+    array = pa.array(text, from_pandas=True)
+    distinct = pc.unique(array).drop_null()
+    bad = distinct.filter(pc.match_substring_regex(distinct, _CONTROL))
+    if len(bad) == 0:
+        return text, np.ones(len(cells), dtype=bool)
+    spoiled = np.array(pc.fill_null(pc.is_in(array, value_set=bad), False), dtype=bool)
     return text, ~spoiled
 
 
