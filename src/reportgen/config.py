@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import ConfigError
-from reportgen.small_files import NotARegularFile, read_small_file
+from reportgen.small_files import SmallFileError, read_small_file
 
 DEFAULT_CONFIG_NAME = "reportgen.toml"
 LANGUAGES = ("zh-CN", "zh-TW", "en")
@@ -183,18 +183,9 @@ def load_config(path: Path | str | None = None, *, cwd: Path | None = None) -> C
 def _read_config_text(path: Path) -> str:
     """The file's text: at most CONFIG_LIMIT_BYTES of UTF-8, or one ConfigError naming it."""
     try:
-        data = read_small_file(path, CONFIG_LIMIT_BYTES)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
-    except (IsADirectoryError, NotARegularFile) as exc:
-        kind = getattr(exc, "kind", "a folder")
-        raise ConfigError(f"{path}: is {kind}, not a configuration file") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration ({exc.strerror})") from None
-    if len(data) > CONFIG_LIMIT_BYTES:
-        raise ConfigError(
-            f"{path}: larger than {CONFIG_LIMIT_BYTES:,} bytes; not a reportgen configuration"
-        )
+        data = read_small_file(path, CONFIG_LIMIT_BYTES, what="configuration file")
+    except SmallFileError as exc:
+        raise ConfigError(str(exc)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -13,12 +13,8 @@ import stat
 from pathlib import Path
 
 
-class NotARegularFile(OSError):
-    """The path is a folder, pipe, socket or device; ``kind`` says which, in a user's words."""
-
-    def __init__(self, path: Path, kind: str) -> None:
-        super().__init__(f"{path} is {kind}, not a file")
-        self.kind = kind
+class SmallFileError(Exception):
+    """A small input file that cannot be read: the message names the file and why."""
 
 
 def kind_name(mode: int) -> str:
@@ -43,15 +39,38 @@ def kind_of(mode: int) -> str:
     return f"a {kind_name(mode)}"
 
 
-def read_small_file(path: Path, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of the regular file ``path`` (so a caller can tell it was
-    too large). Raises FileNotFoundError, NotARegularFile or another OSError."""
+def read_small_file(path: Path, limit: int, *, what: str) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them; else one
+    :class:`SmallFileError` naming the file (``what`` it is, e.g. "notes file") and why:
+    missing, a folder, pipe or device, unreadable, or too large."""
+    try:
+        data = _read_regular(path, limit)
+    except FileNotFoundError:
+        raise SmallFileError(f"{path}: {what} not found") from None
+    except IsADirectoryError:
+        raise SmallFileError(f"{path}: is a folder, not a {what}") from None
+    except _NotRegular as exc:
+        raise SmallFileError(f"{path}: is {exc.kind}, not a {what}") from None
+    except OSError as exc:
+        raise SmallFileError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    if len(data) > limit:
+        raise SmallFileError(f"{path}: larger than {limit:,} bytes; not a {what} reportgen reads")
+    return data
+
+
+class _NotRegular(OSError):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
     # O_NONBLOCK: opening a pipe must not wait for a writer; fstat then says what it is.
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
-            raise NotARegularFile(Path(path), kind_of(mode))
+            raise _NotRegular(kind_of(mode))
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
             return handle.read(limit + 1)
     finally:

@@ -35,7 +35,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from reportgen.errors import ReportgenError
-from reportgen.small_files import NotARegularFile, read_small_file
+from reportgen.small_files import SmallFileError, read_small_file
 
 SECTIONS = ("overview", "results", "methods", "problems", "improvements", "plans")
 
@@ -173,16 +173,9 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 def load_notes(path: Path | str) -> Notes:
     path = Path(path)
     try:
-        data = read_small_file(path, NOTES_LIMIT_BYTES)
-    except FileNotFoundError:
-        raise NotesError(f"{path}: notes file not found") from None
-    except (IsADirectoryError, NotARegularFile) as exc:
-        kind = getattr(exc, "kind", "a folder")
-        raise NotesError(f"{path}: is {kind}, not a notes file") from None
-    except OSError as exc:
-        raise NotesError(f"{path}: cannot read notes ({exc.strerror})") from None
-    if len(data) > NOTES_LIMIT_BYTES:
-        raise NotesError(f"{path}: larger than {NOTES_LIMIT_BYTES:,} bytes; refused")
+        data = read_small_file(path, NOTES_LIMIT_BYTES, what="notes file")
+    except SmallFileError as exc:
+        raise NotesError(str(exc)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
