@@ -74,13 +74,22 @@ def _is_within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def is_plain_path(relative: str) -> bool:
+    """A relative path of plain parts (``/`` or ``\\`` between them): never empty, absolute,
+    a drive (``C:``), ``.`` or ``..``, nor holding NUL. The one rule for every path that a
+    renderer, the archive or a manifest hands over."""
+    parts = relative.replace("\\", "/").split("/")
+    return not (
+        any(part in ("", ".", "..") for part in parts) or ":" in parts[0] or "\x00" in relative
+    )
+
+
 def path_inside(root: Path, relative: str) -> Path:
     """``root / relative``, refusing a path that is oddly formed or, once links on the way
     are followed, lands outside ``root``."""
-    parts = relative.replace("\\", "/").split("/")
-    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0] or "\x00" in relative:
+    if not is_plain_path(relative):
         raise OutputError(f"refusing to write {relative!r}: not a plain path inside the output")
-    candidate = Path(root, *parts)
+    candidate = Path(root, *relative.replace("\\", "/").split("/"))
     if not _is_within(_real(candidate), _real(root)):
         raise OutputError(
             f"refusing to write {candidate}: it resolves outside {root} (a link points elsewhere)"

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from reportgen.errors import ReportgenError
-from reportgen.output import safe_name
+from reportgen.output import is_plain_path, safe_name
 from reportgen.scope import Scope
 
 INDEX_MD = "index.md"
@@ -86,8 +86,7 @@ def manifest_path_problem(path: str) -> str | None:
         return "a path with a control character or a backslash"
     if any("\ud800" <= ch <= "\udfff" for ch in path):
         return "a path that is not valid Unicode"
-    parts = path.split("/")
-    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
+    if not is_plain_path(path):
         return "a path outside the archive"
     if path == MANIFEST:
         return "the manifest itself as a file"
@@ -97,7 +96,7 @@ def manifest_path_problem(path: str) -> str | None:
 def report_path(folder: str, relative: str) -> str:
     """Join a renderer's relative file path under the scope's folder, refusing any path that
     would escape it or is oddly formed (absolute, a drive, empty, ``.`` or ``..`` parts)."""
-    parts = relative.replace("\\", "/").split("/")
-    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
+    if not is_plain_path(relative):
         raise ReportgenError(f"renderer produced an unsafe file path {relative!r}")
-    return f"{folder}/{'/'.join(parts)}"
+    posix = relative.replace("\\", "/")
+    return f"{folder}/{posix}"
