@@ -207,14 +207,20 @@ def _scope(collector_id: str | None, team_id: str | None, all_collectors: bool):
 
 
 def _load(source: Path, config_path: Path | None, skip_bad_rows: bool):
+    """(settings, the source as a Store): a folder or workbook is checked and loaded,
+    an imported ``.duckdb`` file opened as it is."""
     from reportgen.config import load_config
-    from reportgen.data.load import load_source
+    from reportgen.store.open import open_store
 
     config = load_config(config_path)
-    dataset = load_source(source, config, skip_bad_rows=skip_bad_rows)
-    for file, count in sorted(dataset.skipped_rows.items()):
+    store = open_store(source, config, skip_bad_rows=skip_bad_rows)
+    _echo_skipped(store.skipped_rows)
+    return config, store
+
+
+def _echo_skipped(skipped_rows: dict[str, int]) -> None:
+    for file, count in sorted(skipped_rows.items()):
         click.echo(f"skipped {count} bad row(s) of {file}", err=True)
-    return config, dataset
 
 
 def _echo_paths(paths) -> None:
@@ -244,10 +250,45 @@ def validate(source: Path, skip_bad_rows: bool, config_path: Path | None) -> Non
     Example:
       reportgen validate sample_data
     """
-    from reportgen.data.summary import describe_dataset
+    from reportgen.data.summary import describe_store
 
-    _config, dataset = _load(source, config_path, skip_bad_rows)
-    click.echo(describe_dataset(dataset))
+    _config, store = _load(source, config_path, skip_bad_rows)
+    click.echo(describe_store(store))
+
+
+@cli.command("import")
+@click.argument("source", type=SOURCE)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="FILE.duckdb",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The DuckDB file to write; every command then accepts it as SOURCE.",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@_skip_option
+@_config_option
+def import_(
+    source: Path, target: Path, force: bool, skip_bad_rows: bool, config_path: Path | None
+) -> None:
+    """Check a data source once and keep it as a DuckDB file to report from all month.
+
+    \b
+    Example:
+      reportgen import my-data --to centre.duckdb
+      reportgen report centre.duckdb --period 2024-09 --collector C001
+    """
+    from reportgen.config import load_config
+    from reportgen.store.importer import import_source
+
+    config = load_config(config_path)
+    counts, skipped = import_source(
+        source, target, config, skip_bad_rows=skip_bad_rows, force=force
+    )
+    _echo_skipped(skipped)
+    rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    click.echo(f"{target}: {rows} rows")
 
 
 @cli.command("sample-data")

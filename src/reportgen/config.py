@@ -155,6 +155,18 @@ class Aliases:
 
 
 @dataclass(frozen=True)
+class Engine:
+    """DuckDB's resources (see docs/engine.md); empty means DuckDB's own default."""
+
+    memory_limit: str = ""  # e.g. "8GB": beyond it DuckDB spills to temp_directory
+    temp_directory: str = ""  # where spilled data goes (default: beside a .duckdb file)
+
+
+# "8GB", "512 MiB", "1.5TB": the forms DuckDB's memory_limit accepts, units required.
+_MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)? ?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+
+
+@dataclass(frozen=True)
 class Config:
     organisation: Organisation = field(default_factory=Organisation)
     buckets: Buckets = field(default_factory=Buckets)
@@ -164,6 +176,7 @@ class Config:
     targets: Targets = field(default_factory=Targets)
     word: Word = field(default_factory=Word)
     aliases: Aliases = field(default_factory=Aliases)
+    engine: Engine = field(default_factory=Engine)
     source: Path | None = None  # the file the settings came from, if any
 
 
@@ -381,6 +394,12 @@ def _check(config: Config, origin: str) -> None:
                 f"to {limits.day_end.isoformat()}"
             )
     _check_aliases(config.aliases, origin)
+    limit = config.engine.memory_limit
+    if limit and not _MEMORY_LIMIT.match(limit):
+        raise ConfigError(
+            f"{origin}: [engine] memory_limit must be an amount with its unit, such as "
+            f"'8GB' or '512MiB', found {limit!r}"
+        )
 
 
 # ---------------------------------------------------------------------------

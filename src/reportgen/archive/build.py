@@ -78,6 +78,7 @@ from reportgen.output import (
 )
 from reportgen.resources import templates_dir as builtin_templates_dir
 from reportgen.scope import Scope
+from reportgen.store import Store
 
 
 @dataclass
@@ -130,7 +131,7 @@ class _Member:
     team_name: str | None
 
 
-def archive_scopes(dataset: Dataset) -> list[Scope]:
+def archive_scopes(dataset: Store | Dataset) -> list[Scope]:
     """Every collector on the roster, every team, and the whole centre, in that order."""
     roster = dataset.collectors
     collectors = sorted(set(roster["collector_id"].tolist()))
@@ -142,7 +143,7 @@ def archive_scopes(dataset: Dataset) -> list[Scope]:
     )
 
 
-def _who(dataset: Dataset) -> dict[Scope, _Member]:
+def _who(dataset: Store | Dataset) -> dict[Scope, _Member]:
     roster = dataset.collectors
     team_names = roster["team_name"] if "team_name" in roster else roster["team_id"]
     members: dict[Scope, _Member] = {}
@@ -264,7 +265,7 @@ def _publish(staging: Path, out_dir: Path, force: bool, inputs: Inputs) -> None:
 
 
 def build_archive(
-    dataset: Dataset,
+    dataset: Store | Dataset,
     period: str | Any,
     config: Config,
     options: ArchiveOptions,
@@ -448,7 +449,7 @@ def _index_row(outcome: ReportOutcome, member: _Member, metrics: dict[str, Any])
 
 
 def _manifest(
-    dataset: Dataset,
+    dataset: Store | Dataset,
     period: Any,
     config: Config,
     options: ArchiveOptions,

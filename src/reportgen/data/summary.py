@@ -4,44 +4,43 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reportgen.data.dataset import DATE_COLUMNS, TABLES, Dataset
+from reportgen.data.dataset import DATE_COLUMNS, TABLES
+from reportgen.store import Store
 
 
-def describe_dataset(dataset: Dataset) -> str:
+def describe_store(store: Store) -> str:
     """Tables and row counts, months of the snapshots, span of each dated table, people.
 
-    Deterministic: the same dataset always gives the same text. Skipped rows are
+    Deterministic: the same source always gives the same text. Skipped rows are
     not repeated here: the command line reports them on stderr.
     """
     lines = ["Tables:"]
     width = max(len(name) for name in TABLES)
     for name in TABLES:
-        frame = dataset.table(name)
-        if frame is None:
+        if not store.has(name):
             lines.append(f"  {name:<{width}}  (absent)")
             continue
-        source = dataset.sources.get(name)
+        source = store.sources.get(name)
         origin = f"  from {source.name}" if source is not None else ""
-        lines.append(f"  {name:<{width}}  {len(frame):>12,} rows{origin}")
+        lines.append(f"  {name:<{width}}  {store.row_counts[name]:>12,} rows{origin}")
 
-    months = sorted(dataset.accounts["month"].dropna().unique())
+    months = list(store.snapshot_months)
     if months:
         line = f"Months (accounts): {months[0]}..{months[-1]}, {len(months)} month(s)"
         lines.append(line + _missing_months(months))
     else:
         lines.append("Months (accounts): none")
 
-    for name, column in DATE_COLUMNS.items():
-        frame = dataset.table(name)
-        if frame is None:
+    for name in DATE_COLUMNS:
+        if not store.has(name):
             continue
-        dates = frame[column].dropna()
-        if dates.empty:
+        span = store.date_spans.get(name)
+        if span is None:
             lines.append(f"Span of {name}: no rows")
         else:
-            lines.append(f"Span of {name}: {dates.min():%Y-%m-%d}..{dates.max():%Y-%m-%d}")
+            lines.append(f"Span of {name}: {span[0]}..{span[1]}")
 
-    collectors = dataset.collectors
+    collectors = store.collectors
     lines.append(f"Collectors: {collectors['collector_id'].nunique()}")
     lines.append(f"Teams: {collectors['team_id'].nunique()}")
     return "\n".join(lines)

@@ -1,143 +1,164 @@
-"""Activity metrics, from contacts (spec/metrics.md, Activity)."""
+"""Activity metrics, from contacts (spec/metrics.md, Activity).
+
+One grouped query over the period's contacts per (scope, channel) gives the
+counts that add up (contacts, calls, connected and right-party contacts,
+promises, after-hours contacts, talk time); distinct accounts and days are
+counted on each scope's own rows.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-
-from reportgen.metrics.grouping import (
-    Level,
-    counts,
-    counts_2d,
-    float_sums,
-    ints,
-    nulls,
-    present_only,
-    ratio,
-    regroup,
-    roll_up,
+from reportgen.metrics.context import (
+    CONNECTED_OUTCOMES,
+    CONTACT_CHANNELS,
+    RIGHT_PARTY_OUTCOMES,
+    TIMED_CHANNELS,
+    PeriodQuery,
+    ScopeKey,
+    flag,
+    one_of,
+    ordered,
 )
+from reportgen.metrics.figures import ratio
 from reportgen.metrics.keys import ACTIVITY_KEYS
-from reportgen.metrics.period_data import PeriodData
+from reportgen.metrics.portfolio import book_sql
 
-# Talk time is a sum of floats; rounding to the millisecond keeps the JSON free of
-# binary noise such as 1234.5000000001 without changing any real figure.
+# Talk time is summed in whole milliseconds, so the total is exact and the same
+# whatever order an engine adds rows in; it is shown to the millisecond.
 _TALK_DECIMALS = 3
 
+# Columns of the per-(scope, channel) query, after scope_kind, scope_id, channel.
+_CHANNEL_COLUMNS = (
+    "contacts",
+    "connected",
+    "rpc",
+    "promises",
+    "promised_cents",
+    "after_hours",
+    "talk_ms",
+)
 
-def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
-    size = level.size
-    contacts = data.contacts
-    rows = data.contact_rows
-    if contacts is None or rows is None:
-        state["contacts"] = None
-        return {key: nulls(size) for key in ACTIVITY_KEYS}
 
-    collector = contacts.collector[rows]
-    keys = level.key_of[collector]
-    account = contacts.account[rows]
-    channel = contacts.channel[rows]
-    is_call = contacts.is_call[rows]
-    connected_call = is_call & contacts.connected[rows]
-    right_party = contacts.right_party[rows]
+def contacts_sql(q: PeriodQuery) -> str:
+    """SQL: the contacts dated in the period of the collectors of the scopes asked for."""
+    return q.rows("contacts", q.window.times("contacted_at"))
 
-    total = counts(keys, size)
-    width = len(contacts.channel_labels)
-    per_channel = counts_2d(keys, channel, size, width)
-    calls = counts(keys[is_call], size)
-    connected = counts(keys[connected_call], size)
-    rpc_calls = counts(keys[is_call & right_party], size)
 
-    # Active days are (collector, date) pairs; each belongs to exactly one collector,
-    # so grouping the distinct pairs by the level's key counts them per scope.
-    if "active_collector" not in data.cache:
-        day_span = data.end_day - data.start_day + 1
-        data.cache["active_collector"], _day, _ = regroup(
-            collector, contacts.day[rows] - data.start_day, day_span, []
-        )
-    active_days = counts(level.key_of[data.cache["active_collector"]], size)
-
-    if contacts.duration is not None:
-        talk = np.round(
-            float_sums(keys[is_call], size, contacts.duration[rows][is_call]), _TALK_DECIMALS
-        )
-        talk_seconds: list = talk.tolist()
-        avg_talk = ratio(talk, connected)
-    else:
-        talk_seconds = avg_talk = nulls(size)
-
-    # One row per distinct (scope, account) attempted, with how often it was reached
-    # and how often an invalid number came back (built once per period by collector).
-    if "attempted_pairs" not in data.cache:
-        data.cache["attempted_pairs"] = regroup(
-            collector,
-            account,
-            data.account_count,
-            [right_party.astype(np.int64), contacts.invalid_number[rows].astype(np.int64)],
-        )
-    pair_group, pair_account, (reached_n, invalid_n) = roll_up(
-        data.cache["attempted_pairs"], level, data.account_count
+def channel_counts(q: PeriodQuery) -> dict[ScopeKey, dict[str, dict[str, int]]]:
+    """``{scope: {channel: {column: value}}}`` of :data:`_CHANNEL_COLUMNS` for the period."""
+    profile = q.config.compliance.active
+    clock = "CAST(c.contacted_at AS TIME)"
+    after_hours = (
+        f"{one_of('c.channel', TIMED_CHANNELS)} AND ({clock} < {_time(profile.day_start)} "
+        f"OR {clock} >= {_time(profile.day_end)})"
     )
-    attempted = counts(pair_group, size)
-    reached = counts(pair_group[reached_n > 0], size)
-    lost = counts(pair_group[(reached_n == 0) & (invalid_n > 0)], size)
-
-    # Coverage: share of the scope's book (opening plus new accounts) it contacted.
-    book_pairs = state["book_pairs"]
-    contacted = np.isin(book_pairs, pair_group * data.account_count + pair_account)
-    book_keys = book_pairs // data.account_count
-    covered = counts(book_keys[contacted], size)
-    book_size = counts(book_keys, size)
-
-    state["contacts"] = total
-    state["right_party_contacts"] = counts(keys[right_party], size)
-    return {
-        "contacts": ints(total),
-        "contacts_by_channel": present_only(
-            contacts.channel_labels, per_channel.tolist(), per_channel
-        ),
-        "calls": ints(calls),
-        "active_days": ints(active_days),
-        "calls_per_day": ratio(calls, active_days),
-        "connected_calls": ints(connected),
-        "connect_rate": ratio(connected, calls),
-        "rpc_calls": ints(rpc_calls),
-        "rpc_rate": ratio(rpc_calls, calls),
-        "talk_seconds": talk_seconds,
-        "avg_talk_seconds": avg_talk,
-        "accounts_attempted": ints(attempted),
-        "accounts_reached": ints(reached),
-        "contact_coverage": ratio(covered, book_size),
-        "lost_contact_accounts": ints(lost),
-    }
-
-
-def channel_activity(data: PeriodData, level: Level) -> list[dict | None]:
-    """Per group, ``{channel: {"contacts", "connected", "rpc"}}`` over its contacts in the period.
-
-    ``None`` when contacts are missing or do not cover the period; ``{}`` for a
-    scope without contacts. "connected" and "rpc" count the outcomes whatever the
-    channel (an ``im`` conversation with the debtor is a right-party contact).
-    """
-    contacts = data.contacts
-    rows = data.contact_rows
-    if contacts is None or rows is None:
-        return nulls(level.size)
-    keys = level.key_of[contacts.collector[rows]]
-    channel = contacts.channel[rows]
-    size, width = level.size, len(contacts.channel_labels)
-    total = counts_2d(keys, channel, size, width)
-    connected = counts_2d(
-        keys[contacts.connected[rows]], channel[contacts.connected[rows]], size, width
+    has_amount = q.store.has_column("contacts", "promise_amount")
+    has_duration = q.store.has_column("contacts", "duration_s")
+    promised = "CASE WHEN c.outcome = 'promise' THEN COALESCE(c.promise_amount, 0) ELSE 0 END"
+    talk = "CAST(round(COALESCE(c.duration_s, 0) * 1000) AS BIGINT)"
+    is_promise = flag("c.outcome = 'promise'")
+    per_collector = (
+        "SELECT c.collector_id, c.channel, count(*) AS contacts, "
+        f"sum({flag(one_of('c.outcome', CONNECTED_OUTCOMES))}) AS connected, "
+        f"sum({flag(one_of('c.outcome', RIGHT_PARTY_OUTCOMES))}) AS rpc, "
+        f"sum({is_promise}) AS promises, "
+        f"sum({promised if has_amount else '0'}) AS promised_cents, "
+        f"sum({flag(after_hours)}) AS after_hours, "
+        f"sum({talk if has_duration else '0'}) AS talk_ms "
+        f"FROM ({contacts_sql(q)}) c GROUP BY 1, 2"
     )
-    rpc_mask = contacts.right_party[rows]
-    rpc = counts_2d(keys[rpc_mask], channel[rpc_mask], size, width)
-    stacked = np.stack([total, connected, rpc], axis=-1).tolist()
-    present = (total > 0).tolist()
-    return [
-        {
-            label: dict(zip(("contacts", "connected", "rpc"), stacked[g][c], strict=True))
-            for c, label in enumerate(contacts.channel_labels)
-            if present[g][c]
+    rows = q.by_scope(
+        q.rolled_up(
+            per_collector,
+            "channel",
+            ", ".join(f"sum(p.{column})" for column in _CHANNEL_COLUMNS),
+        )
+    )
+    out: dict[ScopeKey, dict[str, dict[str, int]]] = {}
+    for scope in q.scopes:
+        found = {row[0]: row[1:] for row in rows.get(scope, [])}
+        out[scope] = {
+            channel: dict(zip(_CHANNEL_COLUMNS, map(int, found[channel]), strict=True))
+            for channel in ordered(found, CONTACT_CHANNELS)
         }
-        for g in range(size)
-    ]
+    return out
+
+
+def _time(moment) -> str:
+    """SQL TIME literal of a configured clock time (to the microsecond)."""
+    return f"TIME '{moment.isoformat()}'"
+
+
+def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
+    if "contacts" not in q.covered:
+        for scope in q.scopes:
+            state[scope]["contacts"] = None
+        return {scope: dict.fromkeys(ACTIVITY_KEYS) for scope in q.scopes}
+    channels = channel_counts(q)
+    contacts = contacts_sql(q)
+    # Active days are (collector, date) pairs: each belongs to one collector.
+    active = q.by_scope(
+        q.rolled_up(
+            "SELECT DISTINCT collector_id, CAST(contacted_at AS DATE) AS day "
+            f"FROM ({contacts}) c",
+            "",
+            "count(*)",
+        )
+    )
+    # One row per (scope, account) attempted: was it reached, did a number fail.
+    invalid = flag("outcome = 'invalid_number'")
+    attempted_pairs = q.rolled_up(
+        "SELECT collector_id, account_id, "
+        f"max({flag(one_of('outcome', RIGHT_PARTY_OUTCOMES))}) AS reached, "
+        f"max({invalid}) AS invalid FROM ({contacts}) c GROUP BY 1, 2",
+        "account_id",
+        "max(p.reached) AS reached, max(p.invalid) AS invalid",
+    )
+    accounts = q.by_scope(
+        f"SELECT scope_kind, scope_id, count(*), sum(reached), "
+        f"sum({flag('reached = 0 AND invalid = 1')}) FROM ({attempted_pairs}) a GROUP BY 1, 2"
+    )
+    # Coverage: the share of the scope's book (opening plus new accounts) it contacted.
+    coverage = q.by_scope(
+        "SELECT b.scope_kind, b.scope_id, count(*), count(a.account_id) "
+        f"FROM ({book_sql(q)}) b LEFT JOIN ({attempted_pairs}) a "
+        "ON a.scope_kind = b.scope_kind AND a.scope_id = b.scope_id "
+        "AND a.account_id = b.account_id GROUP BY 1, 2"
+    )
+    has_duration = q.store.has_column("contacts", "duration_s")
+
+    out: dict[ScopeKey, dict] = {}
+    for scope in q.scopes:
+        by_channel = channels[scope]
+        call = by_channel.get("call", dict.fromkeys(_CHANNEL_COLUMNS, 0))
+        total = sum(row["contacts"] for row in by_channel.values())
+        calls, connected, rpc_calls = call["contacts"], call["connected"], call["rpc"]
+        active_days = int(active[scope][0][0]) if scope in active else 0
+        attempted, reached, lost = (
+            tuple(int(v) for v in accounts[scope][0]) if scope in accounts else (0, 0, 0)
+        )
+        book, covered = (
+            tuple(int(v) for v in coverage[scope][0]) if scope in coverage else (0, 0)
+        )
+        talk = round(call["talk_ms"] / 1000, _TALK_DECIMALS) if has_duration else None
+        state[scope]["contacts"] = total
+        state[scope]["right_party_contacts"] = sum(row["rpc"] for row in by_channel.values())
+        out[scope] = {
+            "contacts": total,
+            "contacts_by_channel": {ch: row["contacts"] for ch, row in by_channel.items()},
+            "calls": calls,
+            "active_days": active_days,
+            "calls_per_day": ratio(calls, active_days),
+            "connected_calls": connected,
+            "connect_rate": ratio(connected, calls),
+            "rpc_calls": rpc_calls,
+            "rpc_rate": ratio(rpc_calls, calls),
+            "talk_seconds": talk,
+            "avg_talk_seconds": None if talk is None else ratio(talk, connected),
+            "accounts_attempted": attempted,
+            "accounts_reached": reached,
+            "contact_coverage": ratio(covered, book),
+            "lost_contact_accounts": lost,
+        }
+    state["channels"] = channels
+    return out

@@ -2,53 +2,52 @@
 
 from __future__ import annotations
 
-from reportgen.metrics.grouping import (
-    Level,
-    counts,
-    counts_2d,
-    ints,
-    money,
-    nulls,
-    present_only,
-    ratio,
-    sums,
-)
-from reportgen.metrics.period_data import PeriodData
+from reportgen.metrics.context import ARRANGEMENT_KINDS, PeriodQuery, ScopeKey, flag, ordered
+from reportgen.metrics.figures import money, ratio
 
 
-def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
-    size = level.size
-    out: dict[str, list] = {}
+def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
+    w = q.window
+    out: dict[ScopeKey, dict] = {scope: {} for scope in q.scopes}
 
-    arrangements = data.arrangements
-    rows = data.arrangement_rows
-    if arrangements is None or rows is None:
-        out.update(arrangements=nulls(size), arrangements_by_kind=nulls(size))
-        out["arranged_amount"] = nulls(size)
-    else:
-        keys = level.key_of[arrangements.collector[rows]]
-        per_kind = counts_2d(keys, arrangements.kind[rows], size, len(arrangements.kind_labels))
-        out["arrangements"] = ints(counts(keys, size))
-        out["arrangements_by_kind"] = present_only(
-            arrangements.kind_labels, per_kind.tolist(), per_kind
+    if "arrangements" in q.covered:
+        rows = q.by_scope(
+            "SELECT scope_kind, scope_id, kind, count(*), sum(COALESCE(amount, 0)) FROM ("
+            f"{q.scoped('arrangements', w.dates('t.created_on'))}) a GROUP BY 1, 2, 3"
         )
-        out["arranged_amount"] = money(sums(keys, size, arrangements.amount[rows]))
-
-    complaints = data.complaints
-    rows = data.complaint_rows
-    if complaints is None or rows is None:
-        out.update(complaints=nulls(size), upheld_complaints=nulls(size))
-        out["complaints_per_1k_contacts"] = nulls(size)
-        return out
-    keys = level.key_of[complaints.collector[rows]]
-    received = counts(keys, size)
-    out["complaints"] = ints(received)
-    if complaints.upheld is not None:
-        out["upheld_complaints"] = ints(counts(keys[complaints.upheld[rows]], size))
+        for scope in q.scopes:
+            kinds = {kind: (int(n), int(cents)) for kind, n, cents in rows.get(scope, [])}
+            out[scope].update(
+                arrangements=sum(n for n, _ in kinds.values()),
+                arrangements_by_kind={k: kinds[k][0] for k in ordered(kinds, ARRANGEMENT_KINDS)},
+                arranged_amount=money(sum(cents for _, cents in kinds.values())),
+            )
     else:
-        out["upheld_complaints"] = nulls(size)
-    contacts = state.get("contacts")
-    out["complaints_per_1k_contacts"] = (
-        nulls(size) if contacts is None else ratio(received * 1000, contacts)
+        for scope in q.scopes:
+            out[scope].update(arrangements=None, arrangements_by_kind=None, arranged_amount=None)
+
+    if "complaints" not in q.covered:
+        for scope in q.scopes:
+            out[scope].update(
+                complaints=None, upheld_complaints=None, complaints_per_1k_contacts=None
+            )
+        return out
+    has_upheld = q.store.has_column("complaints", "upheld")
+    upheld = flag("upheld") if has_upheld else "0"
+    rows = q.by_scope(
+        f"SELECT scope_kind, scope_id, count(*), sum({upheld}) FROM ("
+        f"{q.scoped('complaints', w.dates('t.received_on'))}) c GROUP BY 1, 2"
     )
+    for scope in q.scopes:
+        received, upheld_count = (
+            tuple(int(v) for v in rows[scope][0]) if scope in rows else (0, 0)
+        )
+        contacts = state[scope].get("contacts")
+        out[scope].update(
+            complaints=received,
+            upheld_complaints=upheld_count if has_upheld else None,
+            complaints_per_1k_contacts=(
+                None if contacts is None else ratio(received * 1000, contacts)
+            ),
+        )
     return out

@@ -8,13 +8,14 @@ from reportgen.errors import PeriodError
 from reportgen.metrics.engine import MetricsEngine
 from reportgen.periods import Period, parse_period
 from reportgen.scope import Scope
+from reportgen.store import Store
 
 
-def scope_name(dataset: Dataset | MetricsEngine, scope: Scope) -> str | None:
+def scope_name(source: Dataset | Store | MetricsEngine, scope: Scope) -> str | None:
     """The collector's name or the team's name from the roster; ``None`` for everyone."""
     if scope.kind == "all":
         return None
-    frame = dataset.dataset.collectors if isinstance(dataset, MetricsEngine) else dataset.collectors
+    frame = source.store.collectors if isinstance(source, MetricsEngine) else source.collectors
     if scope.kind == "collector":
         found = frame.loc[frame["collector_id"] == scope.id, "name"]
     else:
@@ -44,19 +45,15 @@ def _member_order(entry: dict) -> tuple:
 
 
 def metrics_document(
-    dataset_or_engine: Dataset | MetricsEngine,
+    source: Dataset | Store | MetricsEngine,
     period: str | Period,
     scope: Scope,
     config: Config,
 ) -> dict:
     """The metrics of one scope and period with its previous and year-ago comparisons."""
-    engine = (
-        dataset_or_engine
-        if isinstance(dataset_or_engine, MetricsEngine)
-        else MetricsEngine(dataset_or_engine, config)
-    )
+    engine = source if isinstance(source, MetricsEngine) else MetricsEngine(source, config)
     period = parse_period(period) if isinstance(period, str) else period
-    engine.check_scope(scope)
+    engine.require([scope], members=True)
     current = engine.period_metrics(period)
     document: dict = {
         "scope": {"kind": scope.kind, "id": scope.id, "name": scope_name(engine, scope)},

@@ -1,35 +1,42 @@
-"""The metrics engine: every scope's metrics for a period, in one grouped pass.
+"""The metrics engine: SQL queries over a :class:`~reportgen.store.Store`, one period at a time.
 
-For a period, each metric group runs once per scope *level* (collectors,
-teams, everyone); inside a level every scope is computed at once with
-grouped numpy operations over the rows. Teams and the centre are computed
-from their rows, never from their members' figures.
+Each metric group (portfolio, recovery, activity, promises, arrangements and
+complaints, compliance) runs a few grouped queries for a period; every scope
+asked for is computed in the same queries, each from its own rows (see
+:mod:`reportgen.metrics.context`). The database does the heavy work over the
+rows; Python turns the small per-scope results into the metric dicts.
+
+Only the scopes a caller asks for are computed (:meth:`MetricsEngine.require`):
+a collector's report reads that collector's rows, ``--all`` and ``archive``
+read everyone's in one grouped pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
+import pandas as pd
 
 from reportgen.config import Config
-from reportgen.data.dataset import Dataset
+from reportgen.data.dataset import OPTIONAL_TABLES, Dataset
 from reportgen.errors import PeriodError, ScopeError
 from reportgen.metrics import activity, arrangements, compliance, portfolio, promises, recovery
-from reportgen.metrics.grouping import Level
+from reportgen.metrics.context import ALL_KEY, SCOPES_TABLE, PeriodQuery, ScopeKey
 from reportgen.metrics.keys import METRIC_KEYS
-from reportgen.metrics.period_data import PeriodData, period_data
-from reportgen.metrics.prepared import PreparedData
+from reportgen.metrics.roster import Roster
+from reportgen.metrics.window import PeriodWindow
 from reportgen.periods import Period, parse_period
 from reportgen.scope import Scope
+from reportgen.store import Store
 
-# In dependency order: later groups read what earlier ones leave in the level's state.
+# In dependency order: later groups read what earlier ones leave in the shared state.
 _GROUPS = (portfolio, recovery, activity, promises, arrangements, compliance)
 
 
 @dataclass
 class PeriodMetrics:
-    """Every scope's metrics for one period.
+    """The metrics of the scopes computed for one period.
 
     The dicts are shared with the engine's cache: treat them as read-only.
     """
@@ -37,17 +44,27 @@ class PeriodMetrics:
     period: Period
     collectors: dict[str, dict]
     teams: dict[str, dict]
-    everyone: dict
-    _channels: dict[str, dict[str | None, dict | None]] = field(default_factory=dict, repr=False)
+    everyone: dict | None
+    _channels: dict[ScopeKey, dict | None] = field(default_factory=dict, repr=False)
+    _roster: Roster | None = field(default=None, repr=False)
 
     def for_scope(self, scope: Scope) -> dict:
-        """The metrics dict of ``scope`` (raises :class:`ScopeError` for an unknown id)."""
+        """The metrics dict of ``scope``.
+
+        Raises :class:`ScopeError` for an id not on the roster, and LookupError for a
+        scope the engine was not asked to compute (see :meth:`MetricsEngine.require`).
+        """
+        if self._roster is not None:
+            _check_scope(self._roster, scope)
         if scope.kind == "all":
-            return self.everyone
-        table = self.collectors if scope.kind == "collector" else self.teams
-        if scope.id not in table:
-            raise ScopeError(_unknown_scope(scope, table))
-        return table[scope.id]
+            found = self.everyone
+        else:
+            found = (self.collectors if scope.kind == "collector" else self.teams).get(
+                str(scope.id)
+            )
+        if found is None:
+            raise LookupError(f"the metrics of {scope} were not asked of the engine")
+        return found
 
     def channel_activity(self, scope: Scope) -> dict | None:
         """``{channel: {"contacts", "connected", "rpc"}}`` over the scope's contacts.
@@ -55,115 +72,183 @@ class PeriodMetrics:
         ``None`` when contacts are missing or do not cover the period; ``{}`` when
         the scope made no contact. Channels in the spec's order.
         """
-        self.for_scope(scope)  # same ScopeError for an unknown id
-        return self._channels[scope.kind][scope.id]
+        return self._channels[_key(scope)]
 
 
-def _unknown_scope(scope: Scope, known: dict) -> str:
+def _key(scope: Scope) -> ScopeKey:
+    return ALL_KEY if scope.kind == "all" else (scope.kind, str(scope.id))
+
+
+def _unknown_scope(scope: Scope, known: Iterable[str]) -> str:
     kind = "collector" if scope.kind == "collector" else "team"
-    listing = ", ".join(list(known)[:20]) + (" ..." if len(known) > 20 else "")
+    known = list(known)
+    listing = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
     return f"{kind} '{scope.id}' is not on the collectors roster; known {kind}s: {listing}"
 
 
-class MetricsEngine:
-    """Prepares a dataset once, then computes and caches each period's metrics."""
+def _check_scope(roster: Roster, scope: Scope) -> None:
+    if scope.kind == "collector" and scope.id not in roster.team_of:
+        raise ScopeError(_unknown_scope(scope, roster.collector_ids))
+    if scope.kind == "team" and scope.id not in roster.team_ids:
+        raise ScopeError(_unknown_scope(scope, roster.team_ids))
 
-    def __init__(self, dataset: Dataset, config: Config) -> None:
-        self.dataset = dataset
+
+class MetricsEngine:
+    """Computes and caches each period's metrics for the scopes asked for."""
+
+    def __init__(self, source: Store | Dataset, config: Config) -> None:
+        self.store = source if isinstance(source, Store) else Store.from_dataset(source)
         self.config = config
-        self.prepared = PreparedData(dataset, config)
-        roster = self.prepared.roster
-        count = len(roster.collector_ids)
-        self.levels = (
-            Level("collector", roster.collector_ids, np.arange(count, dtype=np.int64)),
-            Level("team", roster.team_ids, roster.team_of),
-            Level("all", (None,), np.zeros(count, dtype=np.int64)),
-        )
+        self.roster = Roster.of(self.store.collectors)
+        self._wanted: set[ScopeKey] = set()
         self._cache: dict[str, PeriodMetrics] = {}
 
     @property
     def collector_ids(self) -> tuple[str, ...]:
-        return self.prepared.roster.collector_ids
+        return self.roster.collector_ids
 
     @property
     def team_ids(self) -> tuple[str, ...]:
-        return self.prepared.roster.team_ids
+        return self.roster.team_ids
 
     def collector_name(self, collector_id: str) -> str | None:
-        roster = self.prepared.roster
-        if collector_id not in roster.collector_ids:
+        if collector_id not in self.roster.team_of:
             return None
-        return roster.collector_names[roster.collector_ids.index(collector_id)]
+        return self.roster.collector_names[self.roster.collector_ids.index(collector_id)]
 
     def team_name(self, team_id: str) -> str | None:
-        roster = self.prepared.roster
-        if team_id not in roster.team_ids:
+        if team_id not in self.roster.team_ids:
             return None
-        return roster.team_names[roster.team_ids.index(team_id)]
+        return self.roster.team_names[self.roster.team_ids.index(team_id)]
 
     def members(self, scope: Scope) -> tuple[str, ...]:
         """Collector ids of a team or of everyone, sorted; the collector itself otherwise."""
         self.check_scope(scope)
-        roster = self.prepared.roster
         if scope.kind == "collector":
             return (str(scope.id),)
         if scope.kind == "all":
-            return roster.collector_ids
-        team = roster.team_ids.index(scope.id)
-        return tuple(
-            c for c, t in zip(roster.collector_ids, roster.team_of, strict=True) if t == team
-        )
+            return self.roster.collector_ids
+        return self.roster.members(str(scope.id))
 
     def check_scope(self, scope: Scope) -> None:
-        roster = self.prepared.roster
-        if scope.kind == "collector" and scope.id not in roster.collector_ids:
-            raise ScopeError(_unknown_scope(scope, dict.fromkeys(roster.collector_ids)))
-        if scope.kind == "team" and scope.id not in roster.team_ids:
-            raise ScopeError(_unknown_scope(scope, dict.fromkeys(roster.team_ids)))
+        _check_scope(self.roster, scope)
+
+    def require(self, scopes: Iterable[Scope], *, members: bool = False) -> None:
+        """Ask for ``scopes`` (and, with ``members``, every collector of a team or all).
+
+        Until something is asked for, every scope is computed.
+        """
+        wanted: set[ScopeKey] = set()
+        for scope in scopes:
+            self.check_scope(scope)
+            wanted.add(_key(scope))
+            if members and scope.kind != "collector":
+                wanted.update(("collector", c) for c in self.members(scope))
+        if not wanted <= self._wanted:
+            self._wanted |= wanted
+            self._cache.clear()
+
+    def _scopes(self) -> tuple[ScopeKey, ...]:
+        if self._wanted:
+            wanted = self._wanted
+        else:
+            wanted = {("collector", c) for c in self.roster.collector_ids}
+            wanted |= {("team", t) for t in self.roster.team_ids} | {ALL_KEY}
+        order = {"collector": 0, "team": 1, "all": 2}
+        return tuple(sorted(wanted, key=lambda key: (order[key[0]], key[1])))
 
     def covers(self, period: Period | str) -> bool:
         """Whether ``accounts`` has the opening snapshot and every month-end of the period."""
         period = parse_period(period) if isinstance(period, str) else period
-        return not self.prepared.missing_snapshot_months(period)
+        return not self._missing_snapshot_months(period)
+
+    def _missing_snapshot_months(self, period: Period) -> list[str]:
+        from reportgen.periods import month_label
+
+        held = set(self.store.snapshot_months)
+        needed = range(period.first_month_index - 1, period.last_month_index + 1)
+        return [month_label(m) for m in needed if month_label(m) not in held]
+
+    def _covered_tables(self, period: Period) -> frozenset[str]:
+        covered = set()
+        for name in OPTIONAL_TABLES:
+            span = self.store.month_span(name) if self.store.has(name) else None
+            if span is not None and span[0] <= period.months[0] and period.months[-1] <= span[1]:
+                covered.add(name)
+        return frozenset(covered)
 
     def period_metrics(self, period: Period | str) -> PeriodMetrics:
         period = parse_period(period) if isinstance(period, str) else period
         cached = self._cache.get(period.label)
         if cached is not None:
             return cached
-        missing = self.prepared.missing_snapshot_months(period)
+        missing = self._missing_snapshot_months(period)
         if missing:
-            held = self.prepared.snapshot_months()
+            held = self.store.snapshot_months
             holds = f"{held[0]}..{held[-1]}" if held else "no month"
             raise PeriodError(
                 f"accounts has no snapshot for {', '.join(missing)}; period {period.label} needs "
                 f"the opening snapshot {period.opening_month} and every month from "
                 f"{period.months[0]} to {period.months[-1]} (accounts holds {holds})"
             )
-        data = period_data(self.prepared, period)
-        results = {level.kind: _level_metrics(data, level) for level in self.levels}
-        channels = {
-            level.kind: dict(zip(level.ids, activity.channel_activity(data, level), strict=True))
-            for level in self.levels
-        }
+        scopes = self._scopes()
+        self._write_scopes_table(scopes)
+        query = PeriodQuery(
+            store=self.store,
+            config=self.config,
+            window=PeriodWindow.of(period),
+            scopes=scopes,
+            covered=self._covered_tables(period),
+        )
+        state: dict = {scope: {} for scope in scopes}
+        values: dict[ScopeKey, dict] = {scope: {} for scope in scopes}
+        for group in _GROUPS:
+            for scope, found in group.compute(query, state).items():
+                values[scope].update(found)
+        ordered = {s: {key: found[key] for key in METRIC_KEYS} for s, found in values.items()}
+        channels = state.get("channels")
         metrics = PeriodMetrics(
             period=period,
-            collectors=results["collector"],
-            teams=results["team"],
-            everyone=results["all"][None],
-            _channels=channels,
+            collectors={s[1]: m for s, m in ordered.items() if s[0] == "collector"},
+            teams={s[1]: m for s, m in ordered.items() if s[0] == "team"},
+            everyone=ordered.get(ALL_KEY),
+            _channels={
+                scope: None if channels is None else _channel_activity(channels[scope])
+                for scope in scopes
+            },
+            _roster=self.roster,
         )
         self._cache[period.label] = metrics
         return metrics
 
+    def _write_scopes_table(self, scopes: tuple[ScopeKey, ...]) -> None:
+        """(collector_id, scope_kind, scope_id): each collector once per scope it counts for."""
+        wanted = set(scopes)
+        rows = []
+        for collector in self.roster.collector_ids:
+            team = self.roster.team_of[collector]
+            if ("collector", collector) in wanted:
+                rows.append((collector, "collector", collector))
+            if ("team", team) in wanted:
+                rows.append((collector, "team", team))
+            if ALL_KEY in wanted:
+                rows.append((collector, "all", ""))
+        frame = pd.DataFrame(rows, columns=["collector_id", "scope_kind", "scope_id"], dtype=object)
+        con = self.store.con
+        con.register("reportgen_scope_rows", frame)
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {SCOPES_TABLE} AS SELECT "
+                "CAST(collector_id AS VARCHAR) AS collector_id, "
+                "CAST(scope_kind AS VARCHAR) AS scope_kind, "
+                "CAST(scope_id AS VARCHAR) AS scope_id FROM reportgen_scope_rows"
+            )
+        finally:
+            con.unregister("reportgen_scope_rows")
 
-def _level_metrics(data: PeriodData, level: Level) -> dict[str | None, dict]:
-    state: dict = {}
-    columns: dict[str, list] = {}
-    for group in _GROUPS:
-        columns.update(group.compute(data, level, state))
-    ordered = [columns[key] for key in METRIC_KEYS]
+
+def _channel_activity(channels: dict[str, dict[str, int]]) -> dict:
     return {
-        scope_id: dict(zip(METRIC_KEYS, values, strict=True))
-        for scope_id, values in zip(level.ids, zip(*ordered, strict=True), strict=True)
+        channel: {"contacts": row["contacts"], "connected": row["connected"], "rpc": row["rpc"]}
+        for channel, row in channels.items()
     }

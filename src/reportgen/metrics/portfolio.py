@@ -2,103 +2,127 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from reportgen.metrics.grouping import (
-    Level,
-    counts,
-    counts_2d,
-    ints,
-    money,
-    ratio,
-    regroup,
-    sums,
-    sums_2d,
-    table_of_buckets,
-)
-from reportgen.metrics.period_data import PeriodData, SnapshotRows
+from reportgen.metrics.context import PeriodQuery, ScopeKey
+from reportgen.metrics.figures import money, ratio
 
 
-def _by_bucket(data: PeriodData, rows: SnapshotRows, keys: np.ndarray, size: int) -> list[dict]:
-    width = len(data.bucket_labels)
-    return table_of_buckets(
-        data.bucket_labels,
-        {
-            "accounts": (counts_2d(keys, rows.bucket, size, width), False),
-            "balance": (sums_2d(keys, rows.bucket, size, width, rows.balance), True),
-        },
+def held_sql(q: PeriodQuery) -> str:
+    """SQL: (scope, account, month, balance) of every overdue snapshot row of the period."""
+    w = q.window
+    return q.scoped(
+        "accounts",
+        f"t.month BETWEEN '{w.first_month}' AND '{w.last_month}' AND t.dpd >= 1",
     )
 
 
-def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
-    size, width = level.size, len(data.bucket_labels)
-    accounts = data.account_count
-    opening, closing = data.opening, data.closing
-    open_keys = level.key_of[opening.collector]
-    close_keys = level.key_of[closing.collector]
+def opening_sql(q: PeriodQuery) -> str:
+    """SQL: the scopes' opening accounts (overdue in the opening snapshot), one row each."""
+    return q.scoped("accounts", f"t.month = '{q.window.opening_month}' AND t.dpd >= 1")
 
-    opening_accounts = counts(open_keys, size)
-    opening_cents = sums(open_keys, size, opening.balance)
-    closing_accounts = counts(close_keys, size)
 
-    # New accounts: (scope, account) pairs overdue at some month end of the period that
-    # are not among the scope's opening accounts; their balance is taken at the first
-    # such month end (rows are in month order, so the first occurrence is the earliest).
-    held = data.period_overdue
-    held_pairs = level.key_of[held.collector] * accounts + held.account
-    pair_values, first_row = np.unique(held_pairs, return_index=True)
-    opening_pairs = open_keys * accounts + opening.account
-    is_new = ~np.isin(pair_values, opening_pairs)
-    new_pairs, new_rows = pair_values[is_new], first_row[is_new]
-    new_keys = new_pairs // accounts
-    new_accounts = counts(new_keys, size)
-    new_cents = sums(new_keys, size, held.balance[new_rows])
-    assigned_cents = opening_cents + new_cents
+def book_sql(q: PeriodQuery) -> str:
+    """SQL: distinct (scope_kind, scope_id, account_id) of each scope's book.
 
-    # Opening accounts judged by their row in the whole closing snapshot (-1 = current/absent).
-    closing_bucket = data.closing_bucket_of_account[opening.account]
-    cured = counts(open_keys[closing_bucket < 0], size)
-    worsened = counts(open_keys[closing_bucket > opening.bucket], size)
-    roll = counts_2d(
-        open_keys * width + opening.bucket, closing_bucket + 1, size * width, width + 1
-    ).reshape(size, width, width + 1)
-    closing_labels = ("current", *data.bucket_labels)
-    roll_rows = roll.tolist()
-    roll_matrix = [
-        {
-            label: dict(zip(closing_labels, roll_rows[g][b], strict=True))
-            for b, label in enumerate(data.bucket_labels)
+    The book is the opening accounts plus the new ones; new accounts are the
+    accounts held overdue at a month end of the period that are not opening
+    accounts, so the book is simply every account of either kind.
+    """
+    return (
+        f"SELECT scope_kind, scope_id, account_id FROM ({opening_sql(q)}) o "
+        f"UNION SELECT scope_kind, scope_id, account_id FROM ({held_sql(q)}) h"
+    )
+
+
+def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
+    w = q.window
+    labels = q.config.buckets.labels
+    width = len(labels)
+
+    def by_bucket(month: str) -> dict[ScopeKey, list[list[int]]]:
+        rows_sql = q.scoped("accounts", f"t.month = '{month}' AND t.dpd >= 1")
+        rows = q.by_scope(
+            f"SELECT scope_kind, scope_id, {q.bucket('dpd')}, count(*), sum(balance) "
+            f"FROM ({rows_sql}) r GROUP BY 1, 2, 3"
+        )
+        grid: dict[ScopeKey, list[list[int]]] = {}
+        for scope in q.scopes:
+            cells = [[0, 0] for _ in range(width)]
+            for bucket, count, cents in rows.get(scope, []):
+                cells[bucket] = [int(count), int(cents)]
+            grid[scope] = cells
+        return grid
+
+    opening = by_bucket(w.opening_month)
+    closing = by_bucket(w.last_month)
+
+    # Opening accounts judged by their row in the whole closing snapshot, whoever holds
+    # it; absent or dpd 0 there is "current" (-1).
+    roll = q.by_scope(
+        f"SELECT o.scope_kind, o.scope_id, {q.bucket('o.dpd')}, {q.bucket('c.dpd')}, count(*) "
+        f"FROM ({opening_sql(q)}) o LEFT JOIN accounts c "
+        f"ON c.account_id = o.account_id AND c.month = '{w.last_month}' GROUP BY 1, 2, 3, 4"
+    )
+    # New accounts: held overdue at some month end of the period, not opening accounts;
+    # their balance is the one at the first such month end.
+    new = q.by_scope(
+        "SELECT scope_kind, scope_id, count(*), sum(balance) FROM ("
+        "SELECT h.scope_kind, h.scope_id, h.account_id, h.balance, row_number() OVER ("
+        "PARTITION BY h.scope_kind, h.scope_id, h.account_id ORDER BY h.month) AS nth "
+        f"FROM ({held_sql(q)}) h) first_held "
+        f"WHERE nth = 1 AND NOT EXISTS (SELECT 1 FROM ({opening_sql(q)}) o "
+        "WHERE o.scope_kind = first_held.scope_kind AND o.scope_id = first_held.scope_id "
+        "AND o.account_id = first_held.account_id) GROUP BY 1, 2"
+    )
+
+    closing_labels = ("current", *labels)
+    out: dict[ScopeKey, dict] = {}
+    for scope in q.scopes:
+        open_cells, close_cells = opening[scope], closing[scope]
+        opening_accounts = sum(cell[0] for cell in open_cells)
+        opening_cents = sum(cell[1] for cell in open_cells)
+        closing_accounts = sum(cell[0] for cell in close_cells)
+        closing_cents = sum(cell[1] for cell in close_cells)
+        new_accounts, new_cents = next(iter(new.get(scope, [])), (0, 0))
+        new_accounts, new_cents = int(new_accounts), int(new_cents)
+        matrix = [[0] * (width + 1) for _ in range(width)]
+        cured = worsened = 0
+        for from_bucket, to_bucket, count in roll.get(scope, []):
+            matrix[from_bucket][to_bucket + 1] += int(count)
+            if to_bucket < 0:
+                cured += int(count)
+            elif to_bucket > from_bucket:
+                worsened += int(count)
+        state[scope] = {
+            "opening_accounts": opening_accounts,
+            "new_accounts": new_accounts,
+            "assigned_cents": opening_cents + new_cents,
+            "opening_bucket_cents": [cell[1] for cell in open_cells],
         }
-        for g in range(size)
-    ]
+        out[scope] = {
+            "opening_accounts": opening_accounts,
+            "opening_balance": money(opening_cents),
+            "opening_by_bucket": _bucket_table(labels, open_cells),
+            "closing_accounts": closing_accounts,
+            "closing_balance": money(closing_cents),
+            "closing_by_bucket": _bucket_table(labels, close_cells),
+            "overdue_accounts_change": ratio(closing_accounts - opening_accounts, opening_accounts),
+            "new_accounts": new_accounts,
+            "new_balance": money(new_cents),
+            "assigned_balance": money(opening_cents + new_cents),
+            "cured_accounts": cured,
+            "cure_rate": ratio(cured, opening_accounts),
+            "worsened_accounts": worsened,
+            "roll_forward_rate": ratio(worsened, opening_accounts),
+            "roll_matrix": {
+                label: dict(zip(closing_labels, matrix[b], strict=True))
+                for b, label in enumerate(labels)
+            },
+        }
+    return out
 
-    book_group, book_account, _ = regroup(
-        np.concatenate([open_keys, new_keys]),
-        np.concatenate([opening.account, new_pairs % accounts]),
-        accounts,
-        [],
-    )
-    state.update(
-        opening_accounts=opening_accounts,
-        new_accounts=new_accounts,
-        assigned_cents=assigned_cents,
-        opening_bucket_cents=sums_2d(open_keys, opening.bucket, size, width, opening.balance),
-        book_pairs=book_group * accounts + book_account,
-    )
+
+def _bucket_table(labels: tuple[str, ...], cells: list[list[int]]) -> dict:
     return {
-        "opening_accounts": ints(opening_accounts),
-        "opening_balance": money(opening_cents),
-        "opening_by_bucket": _by_bucket(data, opening, open_keys, size),
-        "closing_accounts": ints(closing_accounts),
-        "closing_balance": money(sums(close_keys, size, closing.balance)),
-        "closing_by_bucket": _by_bucket(data, closing, close_keys, size),
-        "overdue_accounts_change": ratio(closing_accounts - opening_accounts, opening_accounts),
-        "new_accounts": ints(new_accounts),
-        "new_balance": money(new_cents),
-        "assigned_balance": money(assigned_cents),
-        "cured_accounts": ints(cured),
-        "cure_rate": ratio(cured, opening_accounts),
-        "worsened_accounts": ints(worsened),
-        "roll_forward_rate": ratio(worsened, opening_accounts),
-        "roll_matrix": roll_matrix,
+        label: {"accounts": cells[b][0], "balance": money(cells[b][1])}
+        for b, label in enumerate(labels)
     }

@@ -2,102 +2,77 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from reportgen.metrics.grouping import Level, counts, ints, money, nulls, ratio, sums
+from reportgen.metrics.context import SCOPES_TABLE, PeriodQuery, ScopeKey, flag
+from reportgen.metrics.figures import money, ratio
 from reportgen.metrics.keys import PROMISE_KEYS
-from reportgen.metrics.period_data import PeriodData, select
-from reportgen.metrics.prepared import DAY_OFFSET
 
 
-def compute(data: PeriodData, level: Level, state: dict) -> dict[str, list]:
-    size = level.size
-    contacts = data.contacts  # the period's contacts; due promises come from the whole log
-    rows = data.contact_rows
-    if contacts is None or rows is None:
-        return {key: nulls(size) for key in PROMISE_KEYS}
-
-    made = select(rows, contacts.promise)
-    made_keys = level.key_of[contacts.collector[made]]
-    promises = counts(made_keys, size)
-    if contacts.promise_amount is not None:
-        promised: list = money(sums(made_keys, size, contacts.promise_amount[made]))
-    else:
-        promised = nulls(size)
-
-    out: dict[str, list] = {
-        "promises": ints(promises),
-        "promised_amount": promised,
-        "ptp_rate": ratio(promises, state["right_party_contacts"]),
-        "promises_due": nulls(size),
-        "promises_kept": nulls(size),
-        "ptp_kept_rate": nulls(size),
-    }
-    if contacts.promise_day is None:
+def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
+    if "contacts" not in q.covered:
+        return {scope: dict.fromkeys(PROMISE_KEYS) for scope in q.scopes}
+    channels = state["channels"]
+    has_amount = q.store.has_column("contacts", "promise_amount")
+    out: dict[ScopeKey, dict] = {}
+    for scope in q.scopes:
+        made = sum(row["promises"] for row in channels[scope].values())
+        cents = sum(row["promised_cents"] for row in channels[scope].values())
+        out[scope] = {
+            "promises": made,
+            "promised_amount": money(cents) if has_amount else None,
+            "ptp_rate": ratio(made, state[scope]["right_party_contacts"]),
+            "promises_due": None,
+            "promises_kept": None,
+            "ptp_kept_rate": None,
+        }
+    if not q.store.has_column("contacts", "promise_date"):
         return out
-
-    due = _due_promises(data)  # row numbers of the whole contact log
-    whole_log = data.prepared.contacts
-    assert whole_log is not None
-    due_keys = level.key_of[whole_log.collector[due]]
-    promises_due = counts(due_keys, size)
-    out["promises_due"] = ints(promises_due)
-    kept_flags = _kept(data, due)
-    if kept_flags is not None:
-        promises_kept = counts(due_keys[kept_flags], size)
-        out["promises_kept"] = ints(promises_kept)
-        out["ptp_kept_rate"] = ratio(promises_kept, promises_due)
+    judged = q.by_scope(_due_sql(q, judge="payments" in q.covered))
+    for scope in q.scopes:
+        due, kept = (tuple(judged[scope][0]) if scope in judged else (0, 0))
+        out[scope]["promises_due"] = int(due)
+        if "payments" in q.covered:
+            out[scope]["promises_kept"] = int(kept)
+            out[scope]["ptp_kept_rate"] = ratio(int(kept), int(due))
     return out
 
 
-def _due_promises(data: PeriodData) -> np.ndarray:
-    """Row numbers of promise contacts, made at any time, due inside the period."""
-    if "due_rows" in data.cache:
-        return data.cache["due_rows"]
-    contacts = data.prepared.contacts
-    assert contacts is not None and contacts.promise_day is not None
-    due_day = contacts.promise_day
-    mask = (
-        contacts.promise
-        & contacts.promise_date_given
-        & (due_day >= data.start_day)
-        & (due_day <= data.end_day)
-    )
-    due = np.flatnonzero(mask)
-    data.cache["due_rows"] = due
-    return due
+def _due_sql(q: PeriodQuery, *, judge: bool) -> str:
+    """SQL: per scope, (promises due in the period, how many of them were kept).
 
-
-def _kept(data: PeriodData, due: np.ndarray) -> np.ndarray | None:
-    """Which due promises were kept; ``None`` when payments are missing or do not cover.
-
-    Each promise is judged on its own: the payments on its account (whoever is
-    credited) dated from the contact's date to the promise date plus the grace
-    days, inclusive, must reach the kept share of the promised amount, or number
-    at least one when no amount was promised.
+    Due promises are the scopes' ``promise`` contacts, made at any time, whose
+    promise date falls in the period. Each is judged on its own: the payments on
+    its account (whoever is credited) dated from the contact's date to the
+    promise date plus the grace days, inclusive, must reach the kept share of the
+    promised amount, or number at least one when no amount was promised.
     """
-    if "kept_flags" in data.cache:
-        return data.cache["kept_flags"]
-    payments = data.prepared.payments
-    contacts = data.prepared.contacts
-    assert contacts is not None and contacts.promise_day is not None
-    if payments is None or data.payments is None:
-        return None
-    settings = data.prepared.config.promises
-    keys, running = payments.by_account_day()
-    account = contacts.account[due] * 2**32
-    window_start = account + (contacts.day[due] - DAY_OFFSET)
-    window_end = account + (contacts.promise_day[due] + settings.grace_days - DAY_OFFSET)
-    low = np.searchsorted(keys, window_start, side="left")
-    high = np.searchsorted(keys, window_end, side="right")
-    paid = running[high] - running[low]
-    paid_count = high - low
-    if contacts.promise_amount is not None:
-        amount = contacts.promise_amount[due]
+    settings = q.config.promises
+    amount = "COALESCE(c.promise_amount, 0)" if q.store.has_column(
+        "contacts", "promise_amount"
+    ) else "0"
+    due = (
+        "SELECT row_number() OVER () AS promise_no, c.collector_id, c.account_id, "
+        f"CAST(c.contacted_at AS DATE) AS made_on, c.promise_date AS due_on, {amount} AS cents "
+        "FROM contacts c WHERE c.outcome = 'promise' AND c.promise_date IS NOT NULL "
+        f"AND {q.window.dates('c.promise_date')} "
+        f"AND c.collector_id IN (SELECT collector_id FROM {SCOPES_TABLE})"
+    )
+    if judge:
+        kept = flag(
+            f"(d.cents > 0 AND d.paid >= {float(settings.kept_share)!r} * d.cents) "
+            "OR (d.cents <= 0 AND d.payments >= 1)"
+        )
+        judged = (
+            "SELECT p.promise_no, p.collector_id, p.cents, count(pay.amount) AS payments, "
+            "COALESCE(sum(pay.amount), 0) AS paid "
+            f"FROM ({due}) p LEFT JOIN payments pay ON pay.account_id = p.account_id "
+            "AND pay.paid_on >= p.made_on "
+            f"AND pay.paid_on <= p.due_on + {int(settings.grace_days)} "
+            "GROUP BY p.promise_no, p.collector_id, p.cents"
+        )
     else:
-        amount = np.zeros(len(due), dtype=np.int64)
-    # kept_share is a fraction of cents; float comparison is exact for the default 1.0
-    # and within a billionth of a cent otherwise.
-    kept = np.where(amount > 0, paid >= settings.kept_share * amount, paid_count >= 1)
-    data.cache["kept_flags"] = kept
-    return kept
+        kept = "0"
+        judged = due
+    return (
+        f"SELECT s.scope_kind, s.scope_id, count(*), sum({kept}) FROM ({judged}) d "
+        f"JOIN {SCOPES_TABLE} s ON s.collector_id = d.collector_id GROUP BY 1, 2"
+    )

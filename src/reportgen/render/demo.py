@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.config import Config
-from reportgen.data.dataset import Dataset
 from reportgen.errors import ReportgenError
 from reportgen.output import publish_files, refuse_existing
 from reportgen.resources import sample_data_dir
 from reportgen.scope import Scope
+from reportgen.data.dataset import Dataset
+from reportgen.store import Store
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,14 @@ class DemoReport:
     period: str
 
 
-def demo_reports(dataset: Dataset) -> list[DemoReport]:
+def demo_reports(dataset: Store | Dataset) -> list[DemoReport]:
     """A month, the quarter holding it and a whole year, for the first collector and team."""
     collectors = dataset.collectors.sort_values("collector_id", kind="stable")
     first = collectors.iloc[0]
-    last_month = str(dataset.accounts["month"].max())
+    if isinstance(dataset, Store):
+        last_month = dataset.snapshot_months[-1]
+    else:
+        last_month = str(dataset.accounts["month"].max())
     year, month = int(last_month[:4]), int(last_month[5:7])
     quarter = f"{year}-Q{(month - 1) // 3 + 1}"
     # A year-end review needs the whole year: the last complete one in the data.
@@ -56,10 +60,10 @@ def run_demo(
 
     ``source`` defaults to the bundled sample data. Returns the paths written.
     """
-    from reportgen.data.load import load_source
     from reportgen.metrics import MetricsEngine
     from reportgen.periods import parse_period
     from reportgen.render.report import Renderer, ReportOptions, build_report_models
+    from reportgen.store.open import open_store
 
     source = Path(source) if source is not None else sample_data_dir()
     if not source.exists():
@@ -67,7 +71,7 @@ def run_demo(
     # Built-in settings only: the demo shows what reportgen does out of the box,
     # whatever reportgen.toml happens to be in the working folder.
     config = Config()
-    dataset = load_source(source, config)
+    dataset = open_store(source, config)
     engine = MetricsEngine(dataset, config)
     renderer = Renderer(config, ReportOptions.build(language=language, formats="md,docx"))
     models = [

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from reportgen.config import Config
-from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, Dataset
+from reportgen.data.dataset import OPTIONAL_TABLES
 from reportgen.narrative.findings import Finding, Target, find_problems, next_targets
 from reportgen.scope import Scope
+from reportgen.store import Store
 
 if TYPE_CHECKING:
     from reportgen.metrics import MetricsEngine
@@ -169,7 +170,8 @@ def build_report_models(
     """One model per scope, with every period's metrics computed once for all of them."""
     from reportgen.metrics import scope_name
 
-    dataset: Dataset = engine.dataset
+    dataset: Store = engine.store
+    engine.require(scopes, members=True)
     current = engine.period_metrics(period)
     previous_period, year_ago_period = period.previous(), period.year_ago()
     previous = engine.period_metrics(previous_period) if engine.covers(previous_period) else None
@@ -229,19 +231,18 @@ def build_report_models(
     return models
 
 
-def table_availability(dataset: Dataset, period: Period) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def table_availability(store: Store, period: Period) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(optional tables absent, optional tables present that do not cover every month)."""
     missing, uncovered = [], []
     for name in OPTIONAL_TABLES:
-        table = dataset.table(name)
-        if table is None:
+        if not store.has(name):
             missing.append(name)
             continue
-        dates = table[DATE_COLUMNS[name]]
-        if dates.empty or dates.isna().all():
+        span = store.month_span(name)
+        if span is None:
             uncovered.append(name)
             continue
-        first, last = dates.min().strftime("%Y-%m"), dates.max().strftime("%Y-%m")
+        first, last = span
         if period.months[0] < first or period.months[-1] > last:
             uncovered.append(name)
     return tuple(missing), tuple(uncovered)
@@ -253,7 +254,7 @@ def _row(metrics: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {key: metrics.get(key) for key in ROW_KEYS}
 
 
-def _roster(dataset: Dataset) -> dict[str, dict[str, Any]]:
+def _roster(dataset: Store) -> dict[str, dict[str, Any]]:
     """collector_id → {name, team_id, team_name, supervisor} from the collectors table."""
     frame = dataset.collectors
     columns = [c for c in ("name", "team_id", "team_name", "supervisor") if c in frame.columns]
@@ -280,7 +281,7 @@ def clean_name(value: str | None) -> str | None:
     return text or None
 
 
-def _hired_on(dataset: Dataset, collector_id: str) -> str | None:
+def _hired_on(dataset: Store, collector_id: str) -> str | None:
     """The collector's ``hired_on`` as an ISO date, or None (no column, blank, no row)."""
     frame = dataset.collectors
     if "hired_on" not in frame.columns:
@@ -330,7 +331,7 @@ def _member_rows(
 
 
 def _scope_info(
-    dataset: Dataset, roster: Mapping[str, Mapping[str, Any]], scope: Scope, name: str | None
+    dataset: Store, roster: Mapping[str, Mapping[str, Any]], scope: Scope, name: str | None
 ) -> ScopeInfo:
     if scope.kind == "collector":
         record = roster.get(str(scope.id), {})

@@ -1,0 +1,77 @@
+"""``reportgen import``: check a source once and keep it as a DuckDB file to report from.
+
+The file is written under a temporary name beside the target and renamed
+into place only when complete, so an interrupted or failed import leaves
+nothing behind, and an existing file is replaced only with ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import duckdb
+
+from reportgen import __version__
+from reportgen.config import Config
+from reportgen.data.dataset import TABLES
+from reportgen.errors import OutputError
+from reportgen.output import refuse_existing, refuse_replacing_inputs, run_inputs
+from reportgen.store.schema import SCHEMA_VERSION
+from reportgen.store.store import connection_settings, copy_tables
+from reportgen.store.stored_file import FORMAT_NAME, write_meta
+
+
+def import_source(
+    source: Path,
+    target: Path,
+    config: Config,
+    *,
+    skip_bad_rows: bool = False,
+    force: bool = False,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Load and check ``source``, write it to ``target``.
+
+    Returns the rows of each table written and the bad rows skipped per file.
+    """
+    from reportgen.data.load import load_source
+
+    target = Path(target)
+    refuse_existing([target], force=force)
+    dataset = load_source(source, config, skip_bad_rows=skip_bad_rows)
+    inputs = run_inputs(source, dataset.sources.values(), config.source)
+    refuse_replacing_inputs([target], inputs)
+    temporary = target.with_name(f".{target.name}.importing-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        con = duckdb.connect(str(temporary), config=connection_settings(config.engine))
+        try:
+            copy_tables(con, dataset, sort=True)
+            counts = {
+                name: int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+                for name in TABLES
+                if dataset.has(name)
+            }
+            write_meta(
+                con,
+                {
+                    "format": FORMAT_NAME,
+                    "schema_version": str(SCHEMA_VERSION),
+                    "reportgen_version": __version__,
+                    "source": str(Path(source).resolve()),
+                    "tables": json.dumps(list(counts)),
+                    "rows": json.dumps(counts),
+                    "skipped_rows": json.dumps(dataset.skipped_rows, sort_keys=True),
+                },
+            )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    return counts, dict(dataset.skipped_rows)

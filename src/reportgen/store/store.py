@@ -1,0 +1,209 @@
+"""A data source held in DuckDB: the tables the metric queries read.
+
+A folder or workbook is loaded and checked by :mod:`reportgen.data.load`,
+then copied table by table into an in-memory DuckDB database (the pandas
+frame of a table is let go as soon as it is copied). A ``.duckdb`` file
+written by ``reportgen import`` is opened as it is, read-only, without
+checking its rows again. Either way the rest of reportgen sees one thing: a
+:class:`Store`.
+
+What is kept outside DuckDB is small and read often: the roster (a pandas
+frame, for names and teams), the months the snapshots hold, and the span of
+every dated table (for coverage).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from reportgen.config import Engine
+from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
+from reportgen.errors import DataError, Problem
+from reportgen.store.schema import COLUMN_TYPES, SORT_COLUMNS
+
+
+@dataclass
+class Store:
+    """The tables of one data source inside a DuckDB connection."""
+
+    con: duckdb.DuckDBPyConnection
+    collectors: pd.DataFrame
+    # Canonical columns present in each table; an absent optional table is not a key.
+    columns: dict[str, tuple[str, ...]]
+    row_counts: dict[str, int]
+    snapshot_months: tuple[str, ...]
+    # (first date, last date) of each dated table as ISO text; None when it has no rows.
+    date_spans: dict[str, tuple[str, str] | None]
+    sources: dict[str, Path] = field(default_factory=dict)
+    skipped_rows: dict[str, int] = field(default_factory=dict)
+    # The file the store was opened from (a ``.duckdb`` file); None when built in memory.
+    path: Path | None = None
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def has_column(self, table: str, column: str) -> bool:
+        return column in self.columns.get(table, ())
+
+    def month_span(self, name: str) -> tuple[str, str] | None:
+        """(first month, last month) ``YYYY-MM`` of a dated table's rows; None when it has none."""
+        span = self.date_spans.get(name)
+        return None if span is None else (span[0][:7], span[1][:7])
+
+    def close(self) -> None:
+        self.con.close()
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset, engine: Engine | None = None) -> Store:
+        """Copy a loaded dataset into a new in-memory DuckDB database."""
+        check_rows(dataset)
+        con = duckdb.connect(":memory:", config=connection_settings(engine))
+        copy_tables(con, dataset)
+        return cls.describe(
+            con, sources=dict(dataset.sources), skipped_rows=dict(dataset.skipped_rows)
+        )
+
+    @classmethod
+    def describe(
+        cls,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        sources: dict[str, Path],
+        skipped_rows: dict[str, int],
+        path: Path | None = None,
+    ) -> Store:
+        """Read what the store holds (tables, columns, months, spans) from its tables."""
+        listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        present = {row[0] for row in listed}
+        columns: dict[str, tuple[str, ...]] = {}
+        for name in TABLES:
+            if name not in present:
+                continue
+            found = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+            columns[name] = tuple(c for c in COLUMN_TYPES[name] if c in found)
+        row_counts = {
+            name: int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+            for name in columns
+        }
+        months = tuple(
+            row[0]
+            for row in con.execute(
+                "SELECT DISTINCT month FROM accounts WHERE month IS NOT NULL ORDER BY month"
+            ).fetchall()
+        )
+        spans: dict[str, tuple[str, str] | None] = {}
+        for name in OPTIONAL_TABLES:
+            if name not in columns:
+                continue
+            column = DATE_COLUMNS[name]
+            first, last = con.execute(
+                f"SELECT min(CAST({column} AS DATE)), max(CAST({column} AS DATE)) FROM {name}"
+            ).fetchone()
+            spans[name] = None if first is None else (first.isoformat(), last.isoformat())
+        return cls(
+            con=con,
+            collectors=_collectors_frame(con, columns["collectors"]),
+            columns=columns,
+            row_counts=row_counts,
+            snapshot_months=months,
+            date_spans=spans,
+            sources=sources,
+            skipped_rows=skipped_rows,
+            path=path,
+        )
+
+
+def connection_settings(engine: Engine | None = None) -> dict[str, str]:
+    """DuckDB settings of a connection: the ``[engine]`` settings that are set."""
+    settings: dict[str, str] = {}
+    if engine is not None and engine.memory_limit:
+        settings["memory_limit"] = engine.memory_limit
+    if engine is not None and engine.temp_directory:
+        settings["temp_directory"] = engine.temp_directory
+    return settings
+
+
+def copy_tables(con: duckdb.DuckDBPyConnection, dataset: Dataset, *, sort: bool = False) -> None:
+    """Create each table of ``dataset`` in ``con`` with its SQL types.
+
+    Each frame is read through DuckDB's zero-copy pandas scan and cast to the
+    column types of :data:`COLUMN_TYPES`; only the canonical columns are kept.
+    With ``sort`` (a file that is written once and read many times) rows are
+    stored in date order, so a query for a few months reads only their blocks.
+    No metric depends on the order of rows.
+    """
+    for name in TABLES:
+        frame = dataset.table(name)
+        if frame is None:
+            continue
+        types = {c: t for c, t in COLUMN_TYPES[name].items() if c in frame.columns}
+        select = ", ".join(f"CAST({col} AS {kind}) AS {col}" for col, kind in types.items())
+        order = SORT_COLUMNS.get(name) if sort else None
+        order_by = f" ORDER BY {order}" if order else ""
+        view = f"reportgen_frame_{name}"
+        con.register(view, frame)
+        try:
+            con.execute(f"CREATE TABLE {name} AS SELECT {select} FROM {view}{order_by}")
+        finally:
+            con.unregister(view)
+
+
+# Text columns the metric queries group or join by: a blank would be counted as a
+# category of its own, or fall out of every scope, without a word.
+_REQUIRED_TEXT = {
+    "accounts": ("account_id", "collector_id"),
+    "contacts": ("account_id", "collector_id", "channel", "outcome"),
+    "payments": ("account_id", "collector_id"),
+    "arrangements": ("collector_id", "kind"),
+    "complaints": ("collector_id",),
+}
+
+
+def check_rows(dataset: Dataset) -> None:
+    """The guarantees the queries rely on, for frames that did not come through the loader.
+
+    The loader already refuses blanks in these columns and collectors that are
+    not on the roster; a dataset built in code gets the same errors here rather
+    than silently different figures.
+    """
+    roster = set(dataset.collectors["collector_id"].dropna().astype(str))
+    problems: list[Problem] = []
+    for name, columns in _REQUIRED_TEXT.items():
+        frame = dataset.table(name)
+        if frame is None:
+            continue
+        for column in columns:
+            blank = np.flatnonzero(frame[column].isna().to_numpy())
+            if len(blank):
+                problems.append(Problem(name, int(blank[0]) + 2, column, "a blank", "a value"))
+        known = frame["collector_id"].isin(roster).to_numpy() | frame["collector_id"].isna()
+        unknown = np.flatnonzero(~np.asarray(known, dtype=bool))
+        if len(unknown):
+            found = sorted(set(frame["collector_id"].iloc[unknown].astype(str)))
+            problems.append(
+                Problem(
+                    file=name,
+                    row=int(unknown[0]) + 2,
+                    column="collector_id",
+                    found=", ".join(found[:10]),
+                    expected="a collector_id on the collectors roster",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+
+
+def _collectors_frame(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The roster as the loader gives it: text columns as ``str``, ``hired_on`` as datetime64."""
+    frame = con.execute(f"SELECT {', '.join(columns)} FROM collectors").df()
+    for column in columns:
+        if column == "hired_on":
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+        else:
+            frame[column] = frame[column].astype("str")
+    return frame

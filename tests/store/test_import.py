@@ -1,0 +1,139 @@
+"""`reportgen import`: a source checked once, kept as a DuckDB file every command reads.
+
+The file must give exactly what the folder gives (figures and reports, byte for
+byte); a failed import writes nothing; an existing file is replaced only with
+--force, never when it is one of the inputs; a file reportgen cannot read is one
+clear error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hostile.corpus import assert_clean_failure, run, spoil_cell, tiny_source
+from reportgen.config import Config, Engine
+from reportgen.store.open import open_store
+from reportgen.store.stored_file import META_TABLE
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Path, Path]:
+    """(the source folder, the file it was imported into)."""
+    base = tmp_path_factory.mktemp("import")
+    source = tiny_source(base / "source")
+    target = base / "centre.duckdb"
+    result = run("import", source, "--to", target)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert str(target) in result.output and "contacts" in result.output
+    return source, target
+
+
+def _months(source: Path) -> list[str]:
+    store = open_store(source, Config())
+    try:
+        return list(store.snapshot_months)
+    finally:
+        store.close()
+
+
+def test_the_file_gives_the_same_figures_as_the_folder(imported):
+    source, target = imported
+    months = _months(source)
+    for scope in (["--collector", "C001"], ["--team", "T01"], ["--all"]):
+        for period in (months[-1], f"{months[-2]}..{months[-1]}"):
+            from_folder = run("metrics", source, "--period", period, *scope, "--format", "json")
+            from_file = run("metrics", target, "--period", period, *scope, "--format", "json")
+            assert from_folder.exit_code == 0, from_folder.output + from_folder.stderr
+            assert from_file.output == from_folder.output, (period, scope)
+
+
+def test_the_file_gives_the_same_report_as_the_folder(imported, tmp_path):
+    source, target = imported
+    last = _months(source)[-1]
+    outputs = []
+    for name, src in (("folder", source), ("file", target)):
+        out = tmp_path / name
+        result = run("report", src, "--period", last, "--team", "T01", "--format", "md",
+                     "--out", out)  # fmt: skip
+        assert result.exit_code == 0, result.output + result.stderr
+        outputs.append(sorted((p.name, p.read_bytes()) for p in out.iterdir() if p.is_file()))
+    assert outputs[0] == outputs[1]
+
+
+def test_validate_describes_the_file_without_checking_rows_again(imported):
+    source, target = imported
+    folder = run("validate", source).output
+    file = run("validate", target).output
+    # Same tables, rows, months and spans; only where each table came from differs.
+    strip = [line.split("  from ")[0] for line in folder.splitlines()]
+    assert [line.split("  from ")[0] for line in file.splitlines()] == strip
+    assert f"from {target.name}" in file
+
+
+def test_a_bad_source_writes_nothing(tmp_path):
+    source = tiny_source(tmp_path / "source")
+    spoil_cell(source, "accounts", 0, "dpd", "many")
+    target = tmp_path / "out" / "centre.duckdb"
+    target.parent.mkdir()
+    assert_clean_failure(run("import", source, "--to", target), "accounts.csv", "dpd", "many")
+    assert list(target.parent.iterdir()) == []
+
+
+def test_an_existing_file_is_replaced_only_with_force(imported, tmp_path):
+    source, _ = imported
+    target = tmp_path / "centre.duckdb"
+    target.write_bytes(b"keep me")
+    assert_clean_failure(run("import", source, "--to", target), "--force")
+    assert target.read_bytes() == b"keep me"
+    assert run("import", source, "--to", target, "--force").exit_code == 0
+    assert run("validate", target).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["centre.duckdb"]
+
+
+def test_an_input_is_never_replaced(tmp_path):
+    source = tiny_source(tmp_path / "source")
+    before = (source / "collectors.csv").read_bytes()
+    result = run("import", source, "--to", source / "collectors.csv", "--force")
+    assert_clean_failure(result, "collectors.csv")
+    assert (source / "collectors.csv").read_bytes() == before
+
+
+def test_a_file_of_another_version_says_to_import_again(imported, tmp_path):
+    _, target = imported
+    copy = tmp_path / "old.duckdb"
+    copy.write_bytes(target.read_bytes())
+    con = duckdb.connect(str(copy))
+    con.execute(f"UPDATE {META_TABLE} SET value = '0' WHERE key = 'schema_version'")
+    con.close()
+    assert_clean_failure(run("validate", copy), "old.duckdb", "file version is 0", "reportgen import")
+
+
+def test_files_reportgen_cannot_read_are_one_clear_error(tmp_path):
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE accounts (x INTEGER)")
+    con.close()
+    assert_clean_failure(run("validate", other), "other.duckdb", "reportgen import")
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert_clean_failure(run("validate", garbage), "garbage.duckdb")
+
+
+def test_engine_settings_reach_duckdb(imported):
+    _, target = imported
+    store = open_store(target, Config(engine=Engine(memory_limit="300MiB")))
+    try:
+        limit = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    finally:
+        store.close()
+    assert limit.replace(" ", "") in ("300.0MiB", "314.5MB", "300MiB")
+
+
+def test_a_memory_limit_without_unit_is_a_settings_error(imported, tmp_path):
+    _, target = imported
+    settings = tmp_path / "reportgen.toml"
+    settings.write_text('[engine]\nmemory_limit = "8"\n', encoding="utf-8")
+    assert_clean_failure(run("validate", target, "--config", settings), "memory_limit", "8GB")
