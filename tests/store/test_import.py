@@ -108,7 +108,8 @@ def test_a_file_of_another_version_says_to_import_again(imported, tmp_path):
     con = duckdb.connect(str(copy))
     con.execute(f"UPDATE {META_TABLE} SET value = '0' WHERE key = 'schema_version'")
     con.close()
-    assert_clean_failure(run("validate", copy), "old.duckdb", "file version is 0", "reportgen import")
+    result = run("validate", copy)
+    assert_clean_failure(result, "old.duckdb", "file version is 0", "reportgen import")
 
 
 def test_files_reportgen_cannot_read_are_one_clear_error(tmp_path):

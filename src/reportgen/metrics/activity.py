@@ -8,10 +8,12 @@ counted on each scope's own rows.
 
 from __future__ import annotations
 
+from reportgen.metrics.contact_days import CONTACT_DAYS, split_counts
 from reportgen.metrics.context import (
     CONNECTED_OUTCOMES,
     CONTACT_CHANNELS,
     RIGHT_PARTY_OUTCOMES,
+    SCOPES_TABLE,
     TIMED_CHANNELS,
     PeriodQuery,
     ScopeKey,
@@ -95,33 +97,37 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
             state[scope]["contacts"] = None
         return {scope: dict.fromkeys(ACTIVITY_KEYS) for scope in q.scopes}
     channels = channel_counts(q)
-    contacts = contacts_sql(q)
     # Active days are (collector, date) pairs: each belongs to one collector.
     active = q.by_scope(
         q.rolled_up(
-            "SELECT DISTINCT collector_id, CAST(contacted_at AS DATE) AS day "
-            f"FROM ({contacts}) c",
+            f"SELECT collector_id, count(DISTINCT day) AS days FROM {CONTACT_DAYS} "
+            "GROUP BY collector_id",
             "",
-            "count(*)",
+            "sum(p.days)",
         )
     )
-    # One row per (scope, account) attempted: was it reached, did a number fail.
-    invalid = flag("outcome = 'invalid_number'")
-    attempted_pairs = q.rolled_up(
-        "SELECT collector_id, account_id, "
-        f"max({flag(one_of('outcome', RIGHT_PARTY_OUTCOMES))}) AS reached, "
-        f"max({invalid}) AS invalid FROM ({contacts}) c GROUP BY 1, 2",
+    # Per (scope, account) attempted: was it reached, did a number fail.
+    attempted = split_counts(
+        q,
+        f"SELECT collector_id, account_id, max({flag('rpc > 0')}) AS reached, "
+        f"max({flag('invalid > 0')}) AS invalid FROM {CONTACT_DAYS} GROUP BY 1, 2",
         "account_id",
         "max(p.reached) AS reached, max(p.invalid) AS invalid",
-    )
-    accounts = q.by_scope(
-        f"SELECT scope_kind, scope_id, count(*), sum(reached), "
-        f"sum({flag('reached = 0 AND invalid = 1')}) FROM ({attempted_pairs}) a GROUP BY 1, 2"
+        {
+            "attempted": "count(*)",
+            "reached": "sum(reached)",
+            "lost": f"sum({flag('reached = 0 AND invalid = 1')})",
+        },
     )
     # Coverage: the share of the scope's book (opening plus new accounts) it contacted.
+    contacted = (
+        "SELECT DISTINCT s.scope_kind, s.scope_id, d.account_id FROM (SELECT DISTINCT "
+        f"collector_id, account_id FROM {CONTACT_DAYS}) d "
+        f"JOIN {SCOPES_TABLE} s ON s.collector_id = d.collector_id"
+    )
     coverage = q.by_scope(
         "SELECT b.scope_kind, b.scope_id, count(*), count(a.account_id) "
-        f"FROM ({book_sql(q)}) b LEFT JOIN ({attempted_pairs}) a "
+        f"FROM ({book_sql(q)}) b LEFT JOIN ({contacted}) a "
         "ON a.scope_kind = b.scope_kind AND a.scope_id = b.scope_id "
         "AND a.account_id = b.account_id GROUP BY 1, 2"
     )
@@ -134,9 +140,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         total = sum(row["contacts"] for row in by_channel.values())
         calls, connected, rpc_calls = call["contacts"], call["connected"], call["rpc"]
         active_days = int(active[scope][0][0]) if scope in active else 0
-        attempted, reached, lost = (
-            tuple(int(v) for v in accounts[scope][0]) if scope in accounts else (0, 0, 0)
-        )
+        accounts_attempted, reached, lost = attempted[scope]
         book, covered = (
             tuple(int(v) for v in coverage[scope][0]) if scope in coverage else (0, 0)
         )
@@ -155,7 +159,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
             "rpc_rate": ratio(rpc_calls, calls),
             "talk_seconds": talk,
             "avg_talk_seconds": None if talk is None else ratio(talk, connected),
-            "accounts_attempted": attempted,
+            "accounts_attempted": accounts_attempted,
             "accounts_reached": reached,
             "contact_coverage": ratio(covered, book),
             "lost_contact_accounts": lost,

@@ -72,6 +72,9 @@ class PeriodQuery:
     def fetch(self, sql: str) -> list[tuple]:
         return self.store.con.execute(sql).fetchall()
 
+    def execute(self, sql: str) -> None:
+        self.store.con.execute(sql)
+
     def by_scope(self, sql: str) -> dict[ScopeKey, list[tuple]]:
         """Rows of a query whose first two columns are scope_kind, scope_id, per scope."""
         out: dict[ScopeKey, list[tuple]] = {}

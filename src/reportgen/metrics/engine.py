@@ -21,7 +21,15 @@ import pandas as pd
 from reportgen.config import Config
 from reportgen.data.dataset import OPTIONAL_TABLES, Dataset
 from reportgen.errors import PeriodError, ScopeError
-from reportgen.metrics import activity, arrangements, compliance, portfolio, promises, recovery
+from reportgen.metrics import (
+    activity,
+    arrangements,
+    compliance,
+    contact_days,
+    portfolio,
+    promises,
+    recovery,
+)
 from reportgen.metrics.context import ALL_KEY, SCOPES_TABLE, PeriodQuery, ScopeKey
 from reportgen.metrics.keys import METRIC_KEYS
 from reportgen.metrics.roster import Roster
@@ -202,9 +210,14 @@ class MetricsEngine:
         )
         state: dict = {scope: {} for scope in scopes}
         values: dict[ScopeKey, dict] = {scope: {} for scope in scopes}
-        for group in _GROUPS:
-            for scope, found in group.compute(query, state).items():
-                values[scope].update(found)
+        if "contacts" in query.covered:
+            contact_days.create(query)
+        try:
+            for group in _GROUPS:
+                for scope, found in group.compute(query, state).items():
+                    values[scope].update(found)
+        finally:
+            contact_days.drop(query)
         ordered = {s: {key: found[key] for key in METRIC_KEYS} for s, found in values.items()}
         channels = state.get("channels")
         metrics = PeriodMetrics(

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.config import Config
+from reportgen.data.dataset import Dataset
 from reportgen.errors import ReportgenError
 from reportgen.output import publish_files, refuse_existing
 from reportgen.resources import sample_data_dir
 from reportgen.scope import Scope
-from reportgen.data.dataset import Dataset
 from reportgen.store import Store
 
 

@@ -165,6 +165,8 @@ def iter_outputs(
     source_data = _open(source, config)
     shared = MetricsEngine(source_data, config)
     scopes = scopes_of(source_data)
+    if not per_scope and hasattr(shared, "require"):  # the DuckDB engine: all at once
+        shared.require(scopes, members=True)
     for scope in scopes:
         engine = MetricsEngine(source_data, config) if per_scope else shared
         for period in PERIODS:

@@ -1,0 +1,116 @@
+"""The period's contacts folded once per (collector, account, day), for the per-account metrics.
+
+Distinct accounts attempted, reached and lost, and the compliance limits per
+debtor and day, must be counted on each scope's own rows: a team's figure is
+not the sum of its members' when two of them worked the same account. But
+most accounts are worked by one collector in a period, and for those the
+team's and the centre's rows are exactly that collector's. So:
+
+- ``reportgen_contact_days`` holds, per (collector, account, day) of the period,
+  the counts those metrics need (one pass over the period's contacts);
+- ``reportgen_shared_accounts`` lists the accounts two or more collectors worked;
+- :func:`split_counts` counts an account worked by one collector once per
+  collector and adds the counts up per scope, and re-groups only the shared
+  accounts' rows by scope.
+
+The result is the same as grouping every row by scope, with far fewer rows
+repeated per scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportgen.metrics.context import (
+    CONNECTED_OUTCOMES,
+    RIGHT_PARTY_OUTCOMES,
+    UNANSWERED_OUTCOMES,
+    PeriodQuery,
+    ScopeKey,
+    flag,
+    one_of,
+)
+
+CONTACT_DAYS = "reportgen_contact_days"
+SHARED_ACCOUNTS = "reportgen_shared_accounts"
+
+
+def create(q: PeriodQuery) -> None:
+    """Create the two temporary tables for the period (contacts must cover it)."""
+    is_call = "channel = 'call'"
+    calls_with = {
+        "unanswered_calls": one_of("outcome", UNANSWERED_OUTCOMES),
+        "connected_calls": one_of("outcome", CONNECTED_OUTCOMES),
+        "rpc_calls": one_of("outcome", RIGHT_PARTY_OUTCOMES),
+    }
+    invalid = flag("outcome = 'invalid_number'")
+    columns = [
+        "count(*) AS contacts",
+        f"sum({flag(is_call)}) AS calls",
+        *(f"sum({flag(f'{is_call} AND {cond}')}) AS {name}" for name, cond in calls_with.items()),
+        f"sum({flag(one_of('outcome', RIGHT_PARTY_OUTCOMES))}) AS rpc",
+        f"sum({invalid}) AS invalid",
+    ]
+    q.execute(
+        f"CREATE OR REPLACE TEMP TABLE {CONTACT_DAYS} AS SELECT collector_id, account_id, "
+        f"CAST(contacted_at AS DATE) AS day, {', '.join(columns)} FROM ("
+        f"{q.rows('contacts', q.window.times('contacted_at'))}) c GROUP BY 1, 2, 3"
+    )
+    q.execute(
+        f"CREATE OR REPLACE TEMP TABLE {SHARED_ACCOUNTS} AS SELECT account_id "
+        f"FROM {CONTACT_DAYS} GROUP BY account_id HAVING count(DISTINCT collector_id) > 1"
+    )
+
+
+def drop(q: PeriodQuery) -> None:
+    q.execute(f"DROP TABLE IF EXISTS {CONTACT_DAYS}")
+    q.execute(f"DROP TABLE IF EXISTS {SHARED_ACCOUNTS}")
+
+
+def split_counts(
+    q: PeriodQuery,
+    rows: str,
+    keys: str,
+    combine: str,
+    counts: dict[str, str],
+    derive: Callable[[str, str], str] | None = None,
+) -> dict[ScopeKey, list[int]]:
+    """Per scope, the ``counts`` (alias → aggregate) over rows keyed by account.
+
+    ``rows`` is a query of per-(collector, account, ...) rows, with ``keys`` the
+    grouping columns after collector_id (account_id first) and ``combine`` the
+    aggregates that merge two collectors' rows of one key (``sum(p.calls) AS
+    calls``). ``derive(source, owner)``, when given, wraps a query of such rows with
+    columns computed per account (window functions), ``owner`` being the columns
+    that say whose rows they are (``collector_id`` or ``scope_kind, scope_id``).
+    """
+    derive = derive or (lambda source, _owner: source)
+    selected = ", ".join(f"{expression} AS {alias}" for alias, expression in counts.items())
+    single = (
+        f"SELECT collector_id, {selected} FROM ("
+        f"{derive(_only(rows, shared=False), 'collector_id')}) r GROUP BY collector_id"
+    )
+    by_scope = q.by_scope(
+        q.rolled_up(single, "", ", ".join(f"sum(p.{alias})" for alias in counts))
+    )
+    regrouped = q.rolled_up(_only(rows, shared=True), keys, combine)
+    shared = q.by_scope(
+        f"SELECT scope_kind, scope_id, {selected} FROM ("
+        f"{derive(regrouped, 'scope_kind, scope_id')}) r GROUP BY 1, 2"
+    )
+    out: dict[ScopeKey, list[int]] = {}
+    for scope in q.scopes:
+        parts = [by_scope.get(scope, [()])[0], shared.get(scope, [()])[0]]
+        out[scope] = [
+            sum(int(part[i]) for part in parts if part and part[i] is not None)
+            for i in range(len(counts))
+        ]
+    return out
+
+
+def _only(rows: str, *, shared: bool) -> str:
+    test = "IN" if shared else "NOT IN"
+    return (
+        f"SELECT * FROM ({rows}) a WHERE account_id {test} "
+        f"(SELECT account_id FROM {SHARED_ACCOUNTS})"
+    )
