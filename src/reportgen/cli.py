@@ -122,10 +122,36 @@ class ReportgenGroup(click.Group):
             raise click.ClickException(
                 "ran out of memory; the input is larger than this machine can hold"
             ) from None
+        except Exception as exc:
+            message = _engine_resource_error(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
         except RecursionError:
             raise click.ClickException(
                 "an input is nested too deeply to read (a hostile or damaged file)"
             ) from None
+
+
+def _engine_resource_error(exc: Exception) -> str | None:
+    """One line for DuckDB running out of memory or disk; None for anything else.
+
+    DuckDB is imported only by commands that use it, so it is looked up lazily.
+    """
+    import sys
+
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is None:
+        return None
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return (
+            f"the database engine ran out of memory ({detail}); raise [engine] memory_limit "
+            "or set [engine] temp_directory to a folder with free space (docs/configuration.md)"
+        )
+    if isinstance(exc, duckdb.IOException):
+        return f"the database engine could not read or write a file ({detail})"
+    return None
 
 
 def _asks_for_help(error: click.UsageError) -> bool:

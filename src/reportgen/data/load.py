@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -27,17 +28,18 @@ from reportgen.data.aliases import HEADER_ALIASES, TABLE_ALIASES, AliasBook, bui
 from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
 from reportgen.data.numbers import MAX_AMOUNT
 from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows, header_like
-from reportgen.data.read_csv import read_csv_table
-from reportgen.data.read_parquet import read_parquet_table
+from reportgen.data.read_csv import StreamInterrupted, read_csv_chunks, read_csv_table
+from reportgen.data.read_parquet import read_parquet_chunks
 from reportgen.data.read_source import TableFile, locate_tables, sheet_for_table, source_label
 from reportgen.data.read_xlsx import read_sheet
 from reportgen.data.schema import SCHEMA, Kind
+from reportgen.data.sink import TableSink
 from reportgen.data.validate_cells import Reading, convert_column
 from reportgen.data.validate_errors import UnlistedDataError
 from reportgen.data.validate_rules import RuleBreach
 from reportgen.errors import ConfigError, DataError, Problem
 
-__all__ = ["load_source"]
+__all__ = ["load_into", "load_source"]
 
 
 # Problems worded per file; beyond this they are only counted. The message
@@ -57,6 +59,7 @@ class _LoadedTable:
     worded_limit: int  # 0 when skipping bad rows: they are counted, not listed
     problems: list[Problem] = field(default_factory=list)  # row problems (skippable)
     not_listed: int = 0  # row problems beyond worded_limit
+    money: dict[str, float] = field(default_factory=dict)  # header → total of |cents|
 
     def add(
         self,
@@ -94,15 +97,58 @@ class _LoadedTable:
         ]
 
 
+# Rows read, checked and appended at a time: memory stays that of one chunk (a few
+# hundred MB) however large a table's file is.
+CHUNK_ROWS = 1_000_000
+
+
+@dataclass
+class Loaded:
+    """What :func:`load_into` tells about the tables it wrote."""
+
+    sources: dict[str, Path] = field(default_factory=dict)
+    skipped_rows: dict[str, int] = field(default_factory=dict)
+
+
 def load_source(
     source: Path | str, config: Config | None = None, *, skip_bad_rows: bool = False
 ) -> Dataset:
-    """Read and check every table of ``source`` (a folder or an .xlsx workbook).
+    """Read and check every table of ``source`` (a folder or an .xlsx workbook) into frames.
 
-    Raises :class:`DataError` listing every problem found, per file.
+    Raises :class:`DataError` listing every problem found, per file. The tables pass
+    through an in-memory DuckDB database (see :func:`load_into`); commands use that
+    database directly, this whole-frame form is for Python callers and tests.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        loaded = load_into(con, source, config, skip_bad_rows=skip_bad_rows)
+        dataset = Dataset(collectors=None, accounts=None)  # type: ignore[arg-type]
+        for name in TABLES:
+            if name in loaded.sources:
+                setattr(dataset, name, _finish(name, con.execute(f"SELECT * FROM {name}").df()))
+        dataset.sources = loaded.sources
+        dataset.skipped_rows = loaded.skipped_rows
+        return dataset
+    finally:
+        con.close()
+
+
+def load_into(
+    con: duckdb.DuckDBPyConnection,
+    source: Path | str,
+    config: Config | None = None,
+    *,
+    skip_bad_rows: bool = False,
+    chunk_rows: int | None = None,
+) -> Loaded:
+    """Read and check every table of ``source`` into tables of ``con``, a chunk at a time.
+
+    Raises :class:`DataError` listing every problem found, per file; the tables
+    written so far are then of no use (the caller discards the database).
     """
     source = Path(source)
     config = config or Config()
+    chunk_rows = chunk_rows or CHUNK_ROWS
     book = build_alias_book(config.aliases)
     reading = Reading(config.organisation.currency, _checked_zone(config.organisation.timezone))
     if not source.exists():
@@ -113,48 +159,191 @@ def load_source(
     if not fatal:  # a source that is not a folder or workbook has no tables to miss
         fatal.extend(_missing_table(source, t) for t in REQUIRED_TABLES if t not in files)
 
+    sink = TableSink(con)
     worded = 0 if skip_bad_rows else _WORDED_PER_FILE
-    loaded: dict[str, _LoadedTable] = {}
+    states: dict[str, _FileState] = {}
+    roster: pd.Series | None = None
+    roster_label = ""
     for table in TABLES:
-        if table in files:
-            result = _load_table(files[table], book, reading, fatal, worded)
-            if result is not None:
-                loaded[table] = result
+        if table not in files:
+            continue
+        state = _load_streamed(
+            files[table], book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
+            chunk_rows if table != "collectors" else None,
+        )  # fmt: skip
+        if state is None:
+            continue
+        states[table] = state
+        if table == "collectors":
+            roster, roster_label = state.roster, files[table].label
 
-    if "collectors" in loaded:
-        collectors = loaded["collectors"]
-        # Not skippable: with a collector twice, which team their work counts for is unknown.
-        fatal.extend(collectors.report(_roster_duplicates(collectors), skippable=False))
-        ids = collectors.frame["collector_id"]
-        # When skipping, a collector whose roster row is dropped is not on the roster.
-        on_roster = ids.notna().to_numpy() & (~collectors.bad if skip_bad_rows else True)
-        roster = ids[on_roster]
-        for name, table in loaded.items():
-            if name != "collectors":
-                usable = table.frame["collector_id"].notna().to_numpy()
-                table.report(
-                    rules.off_roster_rows(
-                        table.frame["collector_id"], usable, roster, collectors.file.label
-                    )
-                )
+    if "accounts" in states:
+        _snapshot_duplicates(states["accounts"], sink)
 
-    row_problems = [p for t in loaded.values() for p in t.problems]
+    row_problems = [p for state in states.values() for p in state.problems]
     if skip_bad_rows and fatal:
         raise DataError(_in_reading_order(fatal))
     if not skip_bad_rows and (fatal or row_problems):
-        not_listed = {t.file.label: t.not_listed for t in loaded.values() if t.not_listed}
+        not_listed = {s.file.label: s.not_listed for s in states.values() if s.not_listed}
         listing = _in_reading_order(fatal + row_problems)
         raise UnlistedDataError(listing, not_listed) if not_listed else DataError(listing)
 
-    dataset = Dataset(collectors=None, accounts=None)  # type: ignore[arg-type]
-    for name, table in loaded.items():
-        dropped = int(table.bad.sum()) + table.raw.dropped_rows
+    loaded = Loaded()
+    for name, state in states.items():
+        dropped = sink.bad_rows(name) + state.unusable_rows + state.dropped_rows
         if dropped:
-            dataset.skipped_rows[table.file.label] = dropped
-        kept = table.frame[~table.bad].reset_index(drop=True) if dropped else table.frame
-        setattr(dataset, name, _finish(name, kept))
-        dataset.sources[name] = table.file.path
-    return dataset
+            loaded.skipped_rows[state.file.label] = dropped
+        sink.finish(name, drop_bad=skip_bad_rows)
+        loaded.sources[name] = state.file.path
+    return loaded
+
+
+@dataclass
+class _FileState:
+    """One table's file while its chunks are read: what has been found so far."""
+
+    file: TableFile
+    header_of: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    not_listed: int = 0
+    dropped_rows: int = 0
+    unusable_rows: int = 0  # rows with a cell that could not be read (never appended)
+    money: dict[str, float] = field(default_factory=dict)  # column → total of |cents|
+    roster: pd.Series | None = None  # collectors only: the ids on the roster
+
+    def merge(self, chunk: _LoadedTable) -> None:
+        self.problems.extend(chunk.problems)
+        self.not_listed += chunk.not_listed
+        self.dropped_rows += chunk.raw.dropped_rows
+
+
+def _chunks(file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | None):
+    """The table's rows as RawTable chunks (one chunk when ``chunk_rows`` is None)."""
+
+    def header_kind(header: str) -> Kind | None:
+        column = book.column_for_header(file.table, header)
+        return SCHEMA[file.table].column(column).kind if column else None  # type: ignore[union-attr]
+
+    if chunk_rows is not None and file.format in (".csv", ".csv.gz"):
+        return read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows)
+    if chunk_rows is not None and file.format in (".parquet", ".pq"):
+        return read_parquet_chunks(
+            file.path, file.table, file.label, header_kind, timezone, chunk_rows
+        )
+    return iter([_read(file, book, timezone)])
+
+
+def _load_streamed(
+    file: TableFile,
+    book: AliasBook,
+    reading: Reading,
+    fatal: list[Problem],
+    worded: int,
+    sink: TableSink,
+    roster: pd.Series | None,
+    roster_label: str,
+    skip_bad_rows: bool,
+    chunk_rows: int | None,
+) -> _FileState | None:
+    """Load one table chunk by chunk into ``sink``; ``None`` if it cannot be used."""
+    fatal_before = len(fatal)
+    try:
+        return _load_chunks(
+            _chunks(file, book, reading.timezone, chunk_rows),
+            file, book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
+        )  # fmt: skip
+    except StreamInterrupted:
+        # Rows of the wrong width, or text that stops being UTF-8: read the file whole.
+        del fatal[fatal_before:]
+        sink.discard(file.table)
+        return _load_chunks(
+            iter([_read(file, book, reading.timezone)]),
+            file, book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
+        )  # fmt: skip
+    except UnreadableFile as exc:
+        del fatal[fatal_before:]
+        sink.discard(file.table)
+        fatal.append(Problem(file.label, exc.row, exc.column, exc.found, exc.expected))
+        return None
+
+
+def _load_chunks(
+    chunks,
+    file: TableFile,
+    book: AliasBook,
+    reading: Reading,
+    fatal: list[Problem],
+    worded: int,
+    sink: TableSink,
+    roster: pd.Series | None,
+    roster_label: str,
+    skip_bad_rows: bool,
+) -> _FileState | None:
+    state: _FileState | None = None
+    for raw in chunks:
+        room = max(worded - len(state.problems), 0) if state is not None else worded
+        found: list[Problem] = []
+        chunk = _load_table(
+            file, drop_blank_rows(raw), book, reading, found, room,
+            state.money if state is not None else {},
+        )  # fmt: skip
+        # The header is the same in every chunk: a whole-file problem is said once.
+        said = {(p.file, p.column) for p in fatal}
+        fatal.extend(p for p in found if state is None or (p.file, p.column) not in said)
+        if chunk is None:
+            return None
+        if state is None:
+            state = _FileState(file, chunk.header_of, money=chunk.money)
+        # Rows whose cells all read take part in the rules across rows (and are kept).
+        usable = ~chunk.bad.copy()
+        if file.table == "collectors":
+            # Not skippable: with a collector twice, which team their work counts for is unknown.
+            fatal.extend(chunk.report(_roster_duplicates(chunk), skippable=False))
+            ids = chunk.frame["collector_id"]
+            on_roster = ids.notna().to_numpy() & (~chunk.bad if skip_bad_rows else True)
+            state.roster = ids[on_roster]
+        elif roster is not None:
+            ids = chunk.frame["collector_id"]
+            chunk.report(
+                rules.off_roster_rows(ids, ids.notna().to_numpy(), roster, roster_label)
+            )
+        state.merge(chunk)
+        state.unusable_rows += int((~usable).sum())
+        failing = not skip_bad_rows and (fatal or state.problems)
+        if file.table == "accounts" or not failing:
+            keep = np.flatnonzero(usable)
+            frame = _finish(file.table, chunk.frame.iloc[keep].reset_index(drop=True))
+            frame["_source_row"] = chunk.raw.rows[keep]
+            frame["_usable"] = True
+            frame["_bad"] = chunk.bad[keep]
+            sink.append(file.table, frame)
+    if state is not None:
+        fatal.extend(
+            problem
+            for column, total in state.money.items()
+            if (problem := _money_total(file, column, total)) is not None
+        )
+    return state
+
+
+def _snapshot_duplicates(state: _FileState, sink: TableSink) -> None:
+    """An account may appear once in each month's snapshot (checked across every chunk)."""
+    if not sink.has("accounts"):
+        return
+    room = max(_WORDED_PER_FILE - len(state.problems), 0)
+    shown, total = sink.later_duplicates("accounts", ("account_id", "month"), room)
+    header = state.header_of.get("account_id", "account_id")
+    state.problems.extend(
+        Problem(
+            state.file.label,
+            int(row),
+            header,
+            f"{rules.cell(account)} again for month {month} (first at row {first})",
+            "each account once per month",
+        )
+        for row, account, month, first in shown
+    )
+    state.not_listed += total - len(shown)
 
 
 def _checked_zone(name: str) -> str:
@@ -190,20 +379,25 @@ def _read(file: TableFile, book: AliasBook, timezone: str) -> RawTable:
     if file.format in (".csv", ".csv.gz"):
         return read_csv_table(file.path, file.table, file.label, header_kind)
     if file.format in (".parquet", ".pq"):
-        return read_parquet_table(file.path, file.table, file.label, header_kind, timezone)
+        return next(read_parquet_chunks(file.path, file.table, file.label, header_kind, timezone))
     sheet = file.sheet or sheet_for_table(file.path, file.table)
     return read_sheet(file.path, sheet, file.table, file.label, header_kind)
 
 
 def _load_table(
-    file: TableFile, book: AliasBook, reading: Reading, fatal: list[Problem], worded_limit: int
+    file: TableFile,
+    raw: RawTable,
+    book: AliasBook,
+    reading: Reading,
+    fatal: list[Problem],
+    worded_limit: int,
+    money: dict[str, float],
 ) -> _LoadedTable | None:
-    """Read, match headers, convert and check one table; ``None`` if it cannot be used."""
-    try:
-        raw = drop_blank_rows(_read(file, book, reading.timezone))
-    except UnreadableFile as exc:
-        fatal.append(Problem(file.label, exc.row, exc.column, exc.found, exc.expected))
-        return None
+    """Match headers, convert and check one chunk of a table; ``None`` if it cannot be used.
+
+    Problems with the whole file go to ``fatal`` (given only for the first chunk); the
+    money columns' totals of absolute cents are added up in ``money``.
+    """
     schema = SCHEMA[file.table]
     header_of: dict[str, str] = {}
     position_of: dict[str, int] = {}
@@ -241,6 +435,7 @@ def _load_table(
         np.zeros(raw.row_count, dtype=bool),
         worded_limit,
         problems=list(raw.problems),
+        money=money,
     )
     _repeated_headers(loaded, book, position_of)
     frame: dict[str, pd.Series] = {}
@@ -251,7 +446,10 @@ def _load_table(
         converted = convert_column(cells, column, book.value_map(column.name), reading)
         frame[column.name] = converted.values
         if column.kind is Kind.MONEY:
-            fatal.extend(_money_total(file, header_of[column.name], converted.values))
+            header = header_of[column.name]
+            money[header] = money.get(header, 0.0) + float(
+                np.abs(converted.values.to_numpy(dtype="float64", na_value=0.0)).sum()
+            )
         for issue in converted.issues:
             loaded.add(
                 np.flatnonzero(issue.mask),
@@ -270,13 +468,11 @@ def _load_table(
 _MONEY_TOTAL_LIMIT = 2**62
 
 
-def _money_total(file: TableFile, header: str, cents: pd.Series) -> list[Problem]:
-    """A whole-column problem when the column's amounts could overflow a sum."""
-    total = float(np.abs(cents.to_numpy(dtype="float64", na_value=0.0)).sum())
+def _money_total(file: TableFile, header: str, total: float) -> Problem | None:
+    """A whole-column problem when the column's amounts (``total`` |cents|) could overflow."""
     if total < _MONEY_TOTAL_LIMIT:
-        return []
-    return [
-        Problem(
+        return None
+    return Problem(
             file.label,
             None,
             header,
@@ -284,7 +480,6 @@ def _money_total(file: TableFile, header: str, cents: pd.Series) -> list[Problem
             f"a column whose amounts add up to less than {_MONEY_TOTAL_LIMIT / 100:.3g} "
             f"(each amount at most {MAX_AMOUNT:,})",
         )
-    ]
 
 
 def _repeated_headers(table: _LoadedTable, book: AliasBook, position_of: dict[str, int]) -> None:
@@ -329,9 +524,6 @@ def _missing_column(file: TableFile, column: str) -> Problem:
 def _table_rules(table: _LoadedTable, fatal: list[Problem]) -> None:
     name = table.file.table
     frame = table.frame
-    if name == "accounts":
-        usable = ~table.bad
-        table.report(rules.duplicate_snapshot_rows(frame, usable.copy(), table.raw.rows))
     if name == "contacts":
         promises = (frame["outcome"] == "promise").to_numpy(dtype=bool, na_value=False)
         if "promise_date" not in frame:

@@ -15,6 +15,7 @@ import csv
 import gzip
 import io
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -229,6 +230,126 @@ def read_csv_table(path: Path, table: str, label: str, header_kind: HeaderKind) 
     )
 
 
+class StreamInterrupted(Exception):
+    """A CSV file that cannot be read as a stream of row batches after all.
+
+    Rows of the wrong width (their row numbers are known only to the whole-file
+    reader) or text that stops being UTF-8 part way through: the caller reads
+    the file again whole with :func:`read_csv_table`, which handles both.
+    """
+
+
+def read_csv_chunks(
+    path: Path, table: str, label: str, header_kind: HeaderKind, chunk_rows: int
+) -> Iterator[RawTable]:
+    """Read ``path`` in chunks of about ``chunk_rows`` rows, every cell as text.
+
+    Memory stays that of one chunk whatever the file's size. The chunks together
+    hold exactly what :func:`read_csv_table` would (the first one at least, even
+    for a file with no data rows); see :class:`StreamInterrupted` for the files
+    this reader hands back.
+    """
+    sample = _sample(path)
+    if not sample.strip():
+        raise UnreadableFile("an empty file", "a header row and data rows")
+    encoding = guess_encoding(sample)
+    headers, skipped, above = _header(sample, encoding, header_kind, label)
+    names = [f"f{i}" for i in range(len(headers))]
+    ragged: list[int] = []
+
+    def set_aside(_row: pacsv.InvalidRow) -> str:
+        ragged.append(1)
+        return "skip"
+
+    source = _open(path)
+    try:
+        try:
+            reader = pacsv.open_csv(
+                source,
+                read_options=pacsv.ReadOptions(
+                    encoding=encoding,
+                    column_names=names,
+                    skip_rows=skipped + 1,
+                    use_threads=False,  # in order; the stream is read one block at a time
+                    block_size=16 << 20,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=set_aside
+                ),
+                convert_options=_text_columns(names),
+            )
+            next_row = skipped + 2
+            first = True
+            pending: list[pa.RecordBatch] = []
+            pending_rows = 0
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                if ragged:
+                    raise StreamInterrupted("rows of the wrong width")
+                pending.append(batch)
+                pending_rows += batch.num_rows
+                if pending_rows >= chunk_rows:
+                    yield _chunk(table, label, path, headers, pending, next_row, above, first)
+                    next_row += pending_rows
+                    first, above, pending, pending_rows = False, [], [], 0
+            if ragged:
+                raise StreamInterrupted("rows of the wrong width")
+            if pending or first:
+                yield _chunk(table, label, path, headers, pending, next_row, above, first, names)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise StreamInterrupted(str(exc)) from None
+        except _TooLarge:
+            raise _too_large(path) from None
+        except _GZIP_ERRORS as exc:
+            if is_gzip(path):
+                raise _broken_gzip(exc) from None
+            raise UnreadableFile(f"a file that cannot be read ({exc})", "a CSV file") from None
+    finally:
+        if not isinstance(source, Path):
+            source.close()
+
+
+def _text_columns(names: list[str]) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(
+        column_types={name: pa.large_string() for name in names},  # as pandas holds text
+        strings_can_be_null=True,
+        null_values=[""],
+        quoted_strings_can_be_null=True,
+    )
+
+
+def _chunk(
+    table: str,
+    label: str,
+    path: Path,
+    headers: list[str],
+    batches: list[pa.RecordBatch],
+    first_row: int,
+    above: list[Problem],
+    first: bool,
+    names: list[str] | None = None,
+) -> RawTable:
+    if batches:
+        arrow = pa.Table.from_batches(batches)
+    else:
+        names = names or [f"f{i}" for i in range(len(headers))]
+        arrow = pa.table({name: pa.array([], pa.large_string()) for name in names})
+    frame = arrow.to_pandas()
+    return RawTable(
+        table=table,
+        label=label,
+        path=path,
+        headers=[h.strip() for h in headers],
+        cells=[frame[f"f{i}"].astype("str") for i in range(len(headers))],
+        rows=np.arange(first_row, first_row + len(frame), dtype=np.int64),
+        problems=list(above),
+        dropped_rows=len(above) if first else 0,
+    )
+
+
 def _read(
     path: Path, encoding: str, width: int, skip_rows: int
 ) -> tuple[pa.Table, list[tuple[int, int, str]]]:
@@ -261,12 +382,7 @@ def _read(
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=newlines_in_values, invalid_row_handler=set_aside
             ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.large_string() for name in names},  # as pandas holds text
-                strings_can_be_null=True,
-                null_values=[""],
-                quoted_strings_can_be_null=True,
-            ),
+            convert_options=_text_columns(names),
         )
 
     # Parsing is half again as fast when no cell may hold a line break. A file

@@ -18,6 +18,7 @@ is never guessed to sit on UTC).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -37,23 +38,53 @@ _LATEST = dt.datetime(2262, 1, 1)
 _PLACELESS = ("UTC", "ETC/", "GMT", "Z", "+", "-", "UNIVERSAL", "ZULU")
 
 
-def read_parquet_table(
-    path: Path, table: str, label: str, header_kind: HeaderKind, timezone: str = ""
-) -> RawTable:
+def read_parquet_chunks(
+    path: Path,
+    table: str,
+    label: str,
+    header_kind: HeaderKind,
+    timezone: str = "",
+    chunk_rows: int = 1 << 62,
+) -> Iterator[RawTable]:
+    """Read ``path`` in chunks of at most ``chunk_rows`` records (at least one chunk)."""
     try:
-        names = pq.ParquetFile(path).schema_arrow.names
-        used = [name for name in names if header_kind(str(name)) is not None]
-        arrow = pq.read_table(path, columns=used)
+        file = pq.ParquetFile(path)
+        used = [name for name in file.schema_arrow.names if header_kind(str(name)) is not None]
+        batches = file.iter_batches(batch_size=min(chunk_rows, 1 << 30), columns=used)
+        first_row, first = 2, True
+        while True:
+            batch = next(batches, None)
+            if batch is None and not first:
+                return
+            arrow = (
+                pa.Table.from_batches([batch])
+                if batch is not None
+                else file.schema_arrow.empty_table().select(used)
+            )
+            yield _raw(arrow, table, label, path, header_kind, timezone, first_row)
+            first_row += arrow.num_rows
+            first = False
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise UnreadableFile(
             f"a file that cannot be read as Parquet ({exc})", "a Parquet file"
         ) from None
+
+
+def _raw(
+    arrow: pa.Table,
+    table: str,
+    label: str,
+    path: Path,
+    header_kind: HeaderKind,
+    timezone: str,
+    first_row: int,
+) -> RawTable:
     headers = [str(name) for name in arrow.column_names]
     cells = [
         _column(arrow.column(i), header, header_kind(header), timezone)
         for i, header in enumerate(headers)
     ]
-    rows = np.arange(2, arrow.num_rows + 2, dtype=np.int64)
+    rows = np.arange(first_row, first_row + arrow.num_rows, dtype=np.int64)
     return RawTable(
         table=table, label=label, path=path, headers=headers, cells=cells, rows=rows, problems=[]
     )

@@ -20,7 +20,7 @@ from reportgen.data.dataset import TABLES
 from reportgen.errors import OutputError
 from reportgen.output import refuse_existing, refuse_replacing_inputs, run_inputs
 from reportgen.store.schema import SCHEMA_VERSION
-from reportgen.store.store import connection_settings, copy_tables
+from reportgen.store.store import connection_settings, sort_by_date
 from reportgen.store.stored_file import FORMAT_NAME, write_meta
 
 
@@ -36,22 +36,25 @@ def import_source(
 
     Returns the rows of each table written and the bad rows skipped per file.
     """
-    from reportgen.data.load import load_source
+    from reportgen.data.load import load_into
 
     target = Path(target)
     refuse_existing([target], force=force)
-    dataset = load_source(source, config, skip_bad_rows=skip_bad_rows)
-    inputs = run_inputs(source, dataset.sources.values(), config.source)
-    refuse_replacing_inputs([target], inputs)
+    refuse_replacing_inputs([target], run_inputs(source, [], config.source))
     temporary = target.with_name(f".{target.name}.importing-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         con = duckdb.connect(str(temporary), config=connection_settings(config.engine))
         try:
-            copy_tables(con, dataset, sort=True)
+            loaded = load_into(con, source, config, skip_bad_rows=skip_bad_rows)
+            refuse_replacing_inputs(
+                [target], run_inputs(source, loaded.sources.values(), config.source)
+            )
+            for name in loaded.sources:
+                sort_by_date(con, name)
             counts = {
                 name: int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
                 for name in TABLES
-                if dataset.has(name)
+                if name in loaded.sources
             }
             write_meta(
                 con,
@@ -62,7 +65,7 @@ def import_source(
                     "source": str(Path(source).resolve()),
                     "tables": json.dumps(list(counts)),
                     "rows": json.dumps(counts),
-                    "skipped_rows": json.dumps(dataset.skipped_rows, sort_keys=True),
+                    "skipped_rows": json.dumps(loaded.skipped_rows, sort_keys=True),
                 },
             )
             con.execute("CHECKPOINT")
@@ -74,4 +77,4 @@ def import_source(
     finally:
         for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
             leftover.unlink(missing_ok=True)
-    return counts, dict(dataset.skipped_rows)
+    return counts, dict(loaded.skipped_rows)

@@ -128,14 +128,30 @@ def connection_settings(engine: Engine | None = None) -> dict[str, str]:
     return settings
 
 
-def copy_tables(con: duckdb.DuckDBPyConnection, dataset: Dataset, *, sort: bool = False) -> None:
+def sort_by_date(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Store ``name``'s rows in date order, unless they already are.
+
+    For a file written once and read many times: a query for a few months then
+    reads only their blocks. No metric depends on the order of rows.
+    """
+    column = SORT_COLUMNS.get(name)
+    if column is None:
+        return
+    unordered = con.execute(
+        f"SELECT count(*) FROM (SELECT {column} AS this_date, lag({column}) OVER () AS last_date "
+        f"FROM {name}) o WHERE this_date < last_date"
+    ).fetchone()[0]
+    if unordered:
+        con.execute(f"CREATE TABLE reportgen_sorting AS SELECT * FROM {name} ORDER BY {column}")
+        con.execute(f"DROP TABLE {name}")
+        con.execute(f"ALTER TABLE reportgen_sorting RENAME TO {name}")
+
+
+def copy_tables(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     """Create each table of ``dataset`` in ``con`` with its SQL types.
 
     Each frame is read through DuckDB's zero-copy pandas scan and cast to the
     column types of :data:`COLUMN_TYPES`; only the canonical columns are kept.
-    With ``sort`` (a file that is written once and read many times) rows are
-    stored in date order, so a query for a few months reads only their blocks.
-    No metric depends on the order of rows.
     """
     for name in TABLES:
         frame = dataset.table(name)
@@ -143,12 +159,10 @@ def copy_tables(con: duckdb.DuckDBPyConnection, dataset: Dataset, *, sort: bool 
             continue
         types = {c: t for c, t in COLUMN_TYPES[name].items() if c in frame.columns}
         select = ", ".join(f"CAST({col} AS {kind}) AS {col}" for col, kind in types.items())
-        order = SORT_COLUMNS.get(name) if sort else None
-        order_by = f" ORDER BY {order}" if order else ""
         view = f"reportgen_frame_{name}"
         con.register(view, frame)
         try:
-            con.execute(f"CREATE TABLE {name} AS SELECT {select} FROM {view}{order_by}")
+            con.execute(f"CREATE TABLE {name} AS SELECT {select} FROM {view}")
         finally:
             con.unregister(view)
 

@@ -1,0 +1,87 @@
+"""Where the loader puts checked rows: tables in a DuckDB database, a chunk at a time.
+
+Every row read is appended with three columns of its own: ``_source_row`` (the
+row as the user sees it in the file), ``_usable`` (its cells could be read, so
+it takes part in the rules across rows) and ``_bad`` (it has a problem). The
+rules that look across chunks (an account twice in one month's snapshot) run
+as queries once every chunk is in; then bad rows are deleted (when skipping
+them) and the helper columns dropped.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from reportgen.store.schema import COLUMN_TYPES
+
+HELPER_COLUMNS = ("_source_row", "_usable", "_bad")
+
+
+class TableSink:
+    """Appends loaded chunks to the tables of ``con``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._created: set[str] = set()
+
+    def append(self, table: str, frame: pd.DataFrame) -> None:
+        """Append a finished frame (canonical columns plus the helper columns)."""
+        types = {c: t for c, t in COLUMN_TYPES[table].items() if c in frame.columns}
+        helpers = "_source_row BIGINT, _usable BOOLEAN, _bad BOOLEAN"
+        casts = ", ".join(f"CAST({col} AS {kind}) AS {col}" for col, kind in types.items())
+        view = f"reportgen_chunk_{table}"
+        self.con.register(view, frame)
+        try:
+            if table not in self._created:
+                columns = ", ".join(f"{col} {kind}" for col, kind in types.items())
+                self.con.execute(f"CREATE TABLE {table} ({columns}, {helpers})")
+                self._created.add(table)
+            self.con.execute(
+                f"INSERT INTO {table} SELECT {casts}, CAST(_source_row AS BIGINT), "
+                f"CAST(_usable AS BOOLEAN), CAST(_bad AS BOOLEAN) FROM {view}"
+            )
+        finally:
+            self.con.unregister(view)
+
+    def discard(self, table: str) -> None:
+        """Forget what was appended to ``table`` (it is read again from the start)."""
+        self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        self._created.discard(table)
+
+    def has(self, table: str) -> bool:
+        return table in self._created
+
+    def later_duplicates(
+        self, table: str, keys: tuple[str, ...], limit: int
+    ) -> tuple[list[tuple], int]:
+        """Usable rows repeating an earlier usable row's ``keys``, in row order.
+
+        Returns up to ``limit`` rows as (source row, *keys, first source row) and how
+        many there are in all; marks every one of them bad.
+        """
+        key_list = ", ".join(keys)
+        later = (
+            f"SELECT _source_row, {key_list}, first_row FROM (SELECT _source_row, {key_list}, "
+            f"min(_source_row) OVER (PARTITION BY {key_list}) AS first_row FROM {table} "
+            "WHERE _usable) d WHERE _source_row > first_row"
+        )
+        total = int(self.con.execute(f"SELECT count(*) FROM ({later}) l").fetchone()[0])
+        if not total:
+            return [], 0
+        shown = self.con.execute(f"{later} ORDER BY _source_row LIMIT {int(limit)}").fetchall()
+        self.con.execute(
+            f"UPDATE {table} SET _bad = true WHERE _source_row IN (SELECT _source_row FROM "
+            f"({later}) l)"
+        )
+        return shown, total
+
+    def bad_rows(self, table: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {table} WHERE _bad").fetchone()[0])
+
+    def finish(self, table: str, *, drop_bad: bool) -> None:
+        """Delete the bad rows (when skipping them) and the helper columns."""
+        if drop_bad:
+            self.con.execute(f"DELETE FROM {table} WHERE _bad")
+        for column in HELPER_COLUMNS:
+            self.con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
