@@ -7,12 +7,19 @@ from reportgen.metrics.figures import money, ratio
 
 
 def held_sql(q: PeriodQuery) -> str:
-    """SQL: (scope, account, month, balance) of every overdue snapshot row of the period."""
+    """SQL: (scope_kind, scope_id, account_id, first_month) of every account a scope held
+    overdue at a month end of the period, with the first such month.
+
+    Each collector's first month per account comes first (one row per collector and
+    account, not per month); a team's first month is the earliest of its members'.
+    """
     w = q.window
-    return q.scoped(
-        "accounts",
-        f"t.month BETWEEN '{w.first_month}' AND '{w.last_month}' AND t.dpd >= 1",
+    months = f"month BETWEEN '{w.first_month}' AND '{w.last_month}' AND dpd >= 1"
+    per_collector = (
+        "SELECT collector_id, account_id, min(month) AS first_month FROM ("
+        f"{q.rows('accounts', months)}) a GROUP BY 1, 2"
     )
+    return q.rolled_up(per_collector, "account_id", "min(p.first_month) AS first_month")
 
 
 def opening_sql(q: PeriodQuery) -> str:
@@ -64,14 +71,14 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     )
     # New accounts: held overdue at some month end of the period, not opening accounts;
     # their balance is the one at the first such month end.
+    # (An account has one row per month, so (account, first month) is one snapshot row.)
     new = q.by_scope(
-        "SELECT scope_kind, scope_id, count(*), sum(balance) FROM ("
-        "SELECT h.scope_kind, h.scope_id, h.account_id, h.balance, row_number() OVER ("
-        "PARTITION BY h.scope_kind, h.scope_id, h.account_id ORDER BY h.month) AS nth "
-        f"FROM ({held_sql(q)}) h) first_held "
-        f"WHERE nth = 1 AND NOT EXISTS (SELECT 1 FROM ({opening_sql(q)}) o "
-        "WHERE o.scope_kind = first_held.scope_kind AND o.scope_id = first_held.scope_id "
-        "AND o.account_id = first_held.account_id) GROUP BY 1, 2"
+        "SELECT h.scope_kind, h.scope_id, count(*), sum(a.balance) "
+        f"FROM ({held_sql(q)}) h JOIN accounts a "
+        "ON a.account_id = h.account_id AND a.month = h.first_month "
+        f"WHERE NOT EXISTS (SELECT 1 FROM ({opening_sql(q)}) o "
+        "WHERE o.scope_kind = h.scope_kind AND o.scope_id = h.scope_id "
+        "AND o.account_id = h.account_id) GROUP BY 1, 2"
     )
 
     closing_labels = ("current", *labels)

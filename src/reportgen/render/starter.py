@@ -48,6 +48,11 @@ DESCRIPTIONS: dict[str, str] = {
     "max_calls_in_window": "us: calls to one debtor within the window above this are flagged.",
     "call_window_days": "us: length of that rolling window in days.",
     "days_after_rpc": "us: days after a right-party call in which another call is flagged.",
+    "engine": "DuckDB's resources (docs/engine.md); empty: DuckDB's own default.",
+    "engine.memory_limit": (
+        'Most memory DuckDB may use, with its unit ("8GB"); beyond it data goes to disk.'
+    ),
+    "engine.temp_directory": "Folder for data spilled to disk; empty: DuckDB's default.",
     "findings": "Thresholds that turn figures into findings in the Problems section.",
     "findings.lost_contact_share": (
         "Lost-contact accounts / accounts attempted at or above this is a finding."
