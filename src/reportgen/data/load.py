@@ -60,6 +60,7 @@ class _LoadedTable:
     problems: list[Problem] = field(default_factory=list)  # row problems (skippable)
     not_listed: int = 0  # row problems beyond worded_limit
     money: dict[str, float] = field(default_factory=dict)  # header → total of |cents|
+    promises_without_dates: int = 0  # contacts: promises when there is no promise_date column
 
     def add(
         self,
@@ -178,7 +179,9 @@ def load_into(
             roster, roster_label = state.roster, files[table].label
 
     if "accounts" in states:
-        _snapshot_duplicates(states["accounts"], sink)
+        _snapshot_duplicates(states["accounts"], sink, worded)
+    for state in states.values():
+        state.add_deferred(worded)
 
     row_problems = [p for state in states.values() for p in state.problems]
     if skip_bad_rows and fatal:
@@ -210,11 +213,36 @@ class _FileState:
     unusable_rows: int = 0  # rows with a cell that could not be read (never appended)
     money: dict[str, float] = field(default_factory=dict)  # column → total of |cents|
     roster: pd.Series | None = None  # collectors only: the ids on the roster
+    promises_without_dates: int = 0
+    deferred: list[list[Problem]] = field(default_factory=list)  # off-roster, worded later
+    deferred_unworded: int = 0
 
     def merge(self, chunk: _LoadedTable) -> None:
         self.problems.extend(chunk.problems)
         self.not_listed += chunk.not_listed
         self.dropped_rows += chunk.raw.dropped_rows
+        self.promises_without_dates += chunk.promises_without_dates
+
+    def defer(self, rows: np.ndarray, breach: RuleBreach, limit: int) -> None:
+        """Keep a breach's problems (at most ``limit`` worded) to add after later rules."""
+        header = self.header_of.get(breach.column, breach.column)
+        room = max(limit - sum(len(d) for d in self.deferred), 0)
+        shown = breach.positions[:room]
+        self.deferred.append(
+            [
+                Problem(self.file.label, int(rows[p]), header, text, breach.expected)
+                for p, text in zip(shown, breach.describe(shown), strict=True)
+            ]
+        )
+        self.deferred_unworded += len(breach.positions) - len(shown)
+
+    def add_deferred(self, limit: int) -> None:
+        """Add the deferred problems within the file's listing limit; count the rest."""
+        pending = [problem for batch in self.deferred for problem in batch]
+        room = max(limit - len(self.problems), 0)
+        self.problems.extend(pending[:room])
+        self.not_listed += len(pending) - len(pending[:room]) + self.deferred_unworded
+        self.deferred, self.deferred_unworded = [], 0
 
 
 def _chunks(file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | None):
@@ -304,9 +332,11 @@ def _load_chunks(
             state.roster = ids[on_roster]
         elif roster is not None:
             ids = chunk.frame["collector_id"]
-            chunk.report(
-                rules.off_roster_rows(ids, ids.notna().to_numpy(), roster, roster_label)
-            )
+            breach = rules.off_roster_rows(ids, ids.notna().to_numpy(), roster, roster_label)
+            if breach is not None:
+                # Worded after the rules across the whole table, as they come first.
+                chunk.bad[breach.positions] = True
+                state.defer(chunk.raw.rows, breach, worded)
         state.merge(chunk)
         state.unusable_rows += int((~usable).sum())
         failing = not skip_bad_rows and (fatal or state.problems)
@@ -323,14 +353,26 @@ def _load_chunks(
             for column, total in state.money.items()
             if (problem := _money_total(file, column, total)) is not None
         )
+        if state.promises_without_dates:
+            fatal.append(_undated_promises(file, state.promises_without_dates))
     return state
 
 
-def _snapshot_duplicates(state: _FileState, sink: TableSink) -> None:
+def _undated_promises(file: TableFile, count: int) -> Problem:
+    return Problem(
+        file.label,
+        None,
+        "promise_date",
+        f"no such column, but {count} contact(s) are promises",
+        "a promise_date column (承诺日期) saying when each promise falls due",
+    )
+
+
+def _snapshot_duplicates(state: _FileState, sink: TableSink, worded: int) -> None:
     """An account may appear once in each month's snapshot (checked across every chunk)."""
     if not sink.has("accounts"):
         return
-    room = max(_WORDED_PER_FILE - len(state.problems), 0)
+    room = max(worded - len(state.problems), 0)
     shown, total = sink.later_duplicates("accounts", ("account_id", "month"), room)
     header = state.header_of.get("account_id", "account_id")
     state.problems.extend(
@@ -527,16 +569,9 @@ def _table_rules(table: _LoadedTable, fatal: list[Problem]) -> None:
     if name == "contacts":
         promises = (frame["outcome"] == "promise").to_numpy(dtype=bool, na_value=False)
         if "promise_date" not in frame:
-            if promises.any():
-                fatal.append(
-                    Problem(
-                        table.file.label,
-                        None,
-                        "promise_date",
-                        f"no such column, but {int(promises.sum())} contact(s) are promises",
-                        "a promise_date column (承诺日期) saying when each promise falls due",
-                    )
-                )
+            # Said once for the whole file, with the count over every chunk (see
+            # _undated_promises); a missing column is not a row problem.
+            table.promises_without_dates = int(promises.sum())
             return
         usable = ~table.bad
         table.report(rules.promise_without_date(frame, usable.copy()))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from reportgen.store.schema import COLUMN_TYPES
+from reportgen.data.sql_schema import COLUMN_TYPES, floor_times
 
 HELPER_COLUMNS = ("_source_row", "_usable", "_bad")
 
@@ -31,7 +31,7 @@ class TableSink:
         helpers = "_source_row BIGINT, _usable BOOLEAN, _bad BOOLEAN"
         casts = ", ".join(f"CAST({col} AS {kind}) AS {col}" for col, kind in types.items())
         view = f"reportgen_chunk_{table}"
-        self.con.register(view, frame)
+        self.con.register(view, floor_times(frame, types))
         try:
             if table not in self._created:
                 columns = ", ".join(f"{col} {kind}" for col, kind in types.items())

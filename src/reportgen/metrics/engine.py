@@ -80,6 +80,8 @@ class PeriodMetrics:
         ``None`` when contacts are missing or do not cover the period; ``{}`` when
         the scope made no contact. Channels in the spec's order.
         """
+        if self._roster is not None:
+            _check_scope(self._roster, scope)
         return self._channels[_key(scope)]
 
 
@@ -108,7 +110,9 @@ class MetricsEngine:
         self.store = source if isinstance(source, Store) else Store.from_dataset(source)
         self.config = config
         self.roster = Roster.of(self.store.collectors)
-        self._wanted: set[ScopeKey] = set()
+        # The scopes asked for; None until something is asked, and then every scope
+        # is computed.
+        self._wanted: set[ScopeKey] | None = None
         self._cache: dict[str, PeriodMetrics] = {}
 
     @property
@@ -144,7 +148,9 @@ class MetricsEngine:
     def require(self, scopes: Iterable[Scope], *, members: bool = False) -> None:
         """Ask for ``scopes`` (and, with ``members``, every collector of a team or all).
 
-        Until something is asked for, every scope is computed.
+        Until something is asked for, every scope is computed; periods already computed
+        for every scope serve any request. Asking for more than was asked before
+        computes the periods again, for the wider set.
         """
         wanted: set[ScopeKey] = set()
         for scope in scopes:
@@ -152,16 +158,19 @@ class MetricsEngine:
             wanted.add(_key(scope))
             if members and scope.kind != "collector":
                 wanted.update(("collector", c) for c in self.members(scope))
-        if not wanted <= self._wanted:
+        if self._wanted is None:
+            if not self._cache:  # nothing computed yet: compute only what is asked
+                self._wanted = wanted
+        elif not wanted <= self._wanted:
             self._wanted |= wanted
             self._cache.clear()
 
+    def _every_scope(self) -> set[ScopeKey]:
+        every = {("collector", c) for c in self.roster.collector_ids}
+        return every | {("team", t) for t in self.roster.team_ids} | {ALL_KEY}
+
     def _scopes(self) -> tuple[ScopeKey, ...]:
-        if self._wanted:
-            wanted = self._wanted
-        else:
-            wanted = {("collector", c) for c in self.roster.collector_ids}
-            wanted |= {("team", t) for t in self.roster.team_ids} | {ALL_KEY}
+        wanted = self._every_scope() if self._wanted is None else self._wanted
         order = {"collector": 0, "team": 1, "all": 2}
         return tuple(sorted(wanted, key=lambda key: (order[key[0]], key[1])))
 

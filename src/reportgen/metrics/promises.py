@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from reportgen.metrics.context import SCOPES_TABLE, PeriodQuery, ScopeKey, flag
 from reportgen.metrics.figures import money, ratio
 from reportgen.metrics.keys import PROMISE_KEYS
@@ -57,9 +59,11 @@ def _due_sql(q: PeriodQuery, *, judge: bool) -> str:
         f"AND c.collector_id IN (SELECT collector_id FROM {SCOPES_TABLE})"
     )
     if judge:
+        # The share as the decimal the user wrote (0.55, not the binary 0.55000000000000004),
+        # so 55 cents keep a promise of 1.00 at 55%, exactly as a hand check says.
+        share = format(Decimal(repr(float(settings.kept_share))), "f")
         kept = flag(
-            f"(d.cents > 0 AND d.paid >= {float(settings.kept_share)!r} * d.cents) "
-            "OR (d.cents <= 0 AND d.payments >= 1)"
+            f"(d.cents > 0 AND d.paid >= {share} * d.cents) OR (d.cents <= 0 AND d.payments >= 1)"
         )
         judged = (
             "SELECT p.promise_no, p.collector_id, p.cents, count(pay.amount) AS payments, "

@@ -18,8 +18,11 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
 
     # By channel and by the account's bucket in the whole opening snapshot (whoever
     # held it); an account current or absent there is "other" (-1 here).
+    channel = "COALESCE(p.channel, 'other')" if q.store.has_column("payments", "channel") else (
+        "'other'"
+    )
     parts = q.by_scope(
-        f"SELECT p.scope_kind, p.scope_id, COALESCE(p.channel, 'other'), {q.bucket('o.dpd')}, "
+        f"SELECT p.scope_kind, p.scope_id, {channel}, {q.bucket('o.dpd')}, "
         f"count(*), sum(p.amount) FROM ({payments}) p LEFT JOIN accounts o "
         f"ON o.account_id = p.account_id AND o.month = '{w.opening_month}' GROUP BY 1, 2, 3, 4"
     )

@@ -17,9 +17,9 @@ import duckdb
 from reportgen import __version__
 from reportgen.config import Config
 from reportgen.data.dataset import TABLES
+from reportgen.data.sql_schema import SCHEMA_VERSION
 from reportgen.errors import OutputError
 from reportgen.output import refuse_existing, refuse_replacing_inputs, run_inputs
-from reportgen.store.schema import SCHEMA_VERSION
 from reportgen.store.store import connection_settings, sort_by_date
 from reportgen.store.stored_file import FORMAT_NAME, write_meta
 

@@ -23,8 +23,8 @@ import pandas as pd
 
 from reportgen.config import Engine
 from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
+from reportgen.data.sql_schema import COLUMN_TYPES, SORT_COLUMNS, floor_times
 from reportgen.errors import DataError, Problem
-from reportgen.store.schema import COLUMN_TYPES, SORT_COLUMNS
 
 
 @dataclass
@@ -160,7 +160,7 @@ def copy_tables(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
         types = {c: t for c, t in COLUMN_TYPES[name].items() if c in frame.columns}
         select = ", ".join(f"CAST({col} AS {kind}) AS {col}" for col, kind in types.items())
         view = f"reportgen_frame_{name}"
-        con.register(view, frame)
+        con.register(view, floor_times(frame, types))
         try:
             con.execute(f"CREATE TABLE {name} AS SELECT {select} FROM {view}")
         finally:
@@ -208,6 +208,19 @@ def check_rows(dataset: Dataset) -> None:
                     expected="a collector_id on the collectors roster",
                 )
             )
+    accounts = dataset.accounts
+    repeated = np.flatnonzero(accounts.duplicated(["month", "account_id"]).to_numpy())
+    if len(repeated):
+        row = accounts.iloc[int(repeated[0])]
+        problems.append(
+            Problem(
+                "accounts",
+                int(repeated[0]) + 2,
+                "account_id",
+                f"{row['account_id']} again for month {row['month']}",
+                "each account once per month",
+            )
+        )
     if problems:
         raise DataError(problems)
 

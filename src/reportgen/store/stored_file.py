@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 
 from reportgen.config import Engine
+from reportgen.data.sql_schema import SCHEMA_VERSION
 from reportgen.errors import ReportgenError
-from reportgen.store.schema import SCHEMA_VERSION
 from reportgen.store.store import Store, connection_settings
 
 META_TABLE = "reportgen_meta"

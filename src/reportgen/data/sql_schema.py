@@ -9,6 +9,8 @@ the table, as they are absent from the loader's frames.
 
 from __future__ import annotations
 
+import pandas as pd
+
 # Bumped whenever a stored file's tables or meaning change; a file written with
 # another version is refused with a message saying to import again.
 SCHEMA_VERSION = 1
@@ -72,3 +74,19 @@ SORT_COLUMNS = {
     "arrangements": "created_on",
     "complaints": "received_on",
 }
+
+
+def floor_times(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with its TIMESTAMP columns cut to whole microseconds (DuckDB's and
+    PostgreSQL's precision).
+
+    Cut, not rounded: 23:59:59.9999999 stays on its day and 07:59:59.9999999 stays
+    before 08:00, as every rule compares them.
+    """
+    timed = [c for c, kind in types.items() if kind == "TIMESTAMP" and c in frame.columns]
+    if not timed:
+        return frame
+    frame = frame.copy(deep=False)
+    for column in timed:
+        frame[column] = frame[column].dt.floor("us")
+    return frame
