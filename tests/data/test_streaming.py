@@ -16,18 +16,23 @@ from pathlib import Path
 
 import reportgen.data.load as load_module
 from hostile.corpus import read_rows, run, spoil_cell, tiny_source, write_rows
+from reportgen.data import read_csv
 from reportgen.data.sample import SampleSpec, write_sample_data
 
 
-def _both(*args) -> tuple[str, str]:
-    """(output with the default chunks, output with three-row chunks) of one command."""
+def _both(*args, chunk_rows: int = 3) -> tuple[str, str]:
+    """(output with the default chunks, output with small chunks) of one command.
+
+    CSV is parsed in 16 KB blocks (a chunk is at least one block, a few hundred rows);
+    Parquet's chunks are exactly ``chunk_rows``.
+    """
     whole = run(*args)
-    original = load_module.CHUNK_ROWS
-    load_module.CHUNK_ROWS = 3
+    original = load_module.CHUNK_ROWS, read_csv.STREAM_BLOCK_BYTES
+    load_module.CHUNK_ROWS, read_csv.STREAM_BLOCK_BYTES = chunk_rows, 16384
     try:
         chunked = run(*args)
     finally:
-        load_module.CHUNK_ROWS = original
+        load_module.CHUNK_ROWS, read_csv.STREAM_BLOCK_BYTES = original
     assert whole.exit_code == chunked.exit_code, (whole.output, chunked.output)
     return whole.output + whole.stderr, chunked.output + chunked.stderr
 
@@ -49,7 +54,9 @@ def test_parquet_figures_are_the_same_in_chunks(tmp_path):
     spec = SampleSpec(collectors=2, teams=1, accounts=None, months=3, end="2024-12", seed=3,
                       fmt="parquet")  # fmt: skip
     write_sample_data(source, spec, force=False)
-    whole, chunked = _both("metrics", source, "--period", "2024-12", "--all", "--format", "json")
+    whole, chunked = _both(
+        "metrics", source, "--period", "2024-12", "--all", "--format", "json", chunk_rows=4000
+    )
     assert '"contacts"' in whole
     assert chunked == whole
 

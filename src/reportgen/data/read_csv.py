@@ -230,6 +230,10 @@ def read_csv_table(path: Path, table: str, label: str, header_kind: HeaderKind) 
     )
 
 
+# Bytes of a CSV file parsed at a time when streaming (a row may not be longer).
+STREAM_BLOCK_BYTES = 16 << 20
+
+
 class StreamInterrupted(Exception):
     """A CSV file that cannot be read as a stream of row batches after all.
 
@@ -271,7 +275,7 @@ def read_csv_chunks(
                     column_names=names,
                     skip_rows=skipped + 1,
                     use_threads=False,  # in order; the stream is read one block at a time
-                    block_size=16 << 20,
+                    block_size=STREAM_BLOCK_BYTES,
                 ),
                 parse_options=pacsv.ParseOptions(
                     newlines_in_values=True, invalid_row_handler=set_aside
