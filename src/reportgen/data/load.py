@@ -273,26 +273,27 @@ def _load_streamed(
     skip_bad_rows: bool,
     chunk_rows: int | None,
 ) -> _FileState | None:
-    """Load one table chunk by chunk into ``sink``; ``None`` if it cannot be used."""
+    """Load one table chunk by chunk into ``sink``; ``None`` if it cannot be used.
+
+    A CSV file the stream cannot read to the end (rows of the wrong width, text
+    that stops being UTF-8) is read again whole, which handles both.
+    """
     fatal_before = len(fatal)
-    try:
-        return _load_chunks(
-            _chunks(file, book, reading.timezone, chunk_rows),
-            file, book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
-        )  # fmt: skip
-    except StreamInterrupted:
-        # Rows of the wrong width, or text that stops being UTF-8: read the file whole.
-        del fatal[fatal_before:]
-        sink.discard(file.table)
-        return _load_chunks(
-            iter([_read(file, book, reading.timezone)]),
-            file, book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
-        )  # fmt: skip
-    except UnreadableFile as exc:
-        del fatal[fatal_before:]
-        sink.discard(file.table)
-        fatal.append(Problem(file.label, exc.row, exc.column, exc.found, exc.expected))
-        return None
+    for rows in (chunk_rows, None):
+        try:
+            return _load_chunks(
+                _chunks(file, book, reading.timezone, rows),
+                file, book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
+            )  # fmt: skip
+        except StreamInterrupted:
+            del fatal[fatal_before:]
+            sink.discard(file.table)
+        except UnreadableFile as exc:
+            del fatal[fatal_before:]
+            sink.discard(file.table)
+            fatal.append(Problem(file.label, exc.row, exc.column, exc.found, exc.expected))
+            return None
+    raise AssertionError("the whole-file reader does not stop part way")
 
 
 def _load_chunks(
