@@ -160,23 +160,25 @@ def load_into(
     if not fatal:  # a source that is not a folder or workbook has no tables to miss
         fatal.extend(_missing_table(source, t) for t in REQUIRED_TABLES if t not in files)
 
-    sink = TableSink(con)
-    worded = 0 if skip_bad_rows else _WORDED_PER_FILE
+    run = _Run(
+        book=book,
+        reading=reading,
+        fatal=fatal,
+        worded=0 if skip_bad_rows else _WORDED_PER_FILE,
+        sink=TableSink(con),
+        skip_bad_rows=skip_bad_rows,
+    )
+    sink, worded = run.sink, run.worded
     states: dict[str, _FileState] = {}
-    roster: pd.Series | None = None
-    roster_label = ""
     for table in TABLES:
         if table not in files:
             continue
-        state = _load_streamed(
-            files[table], book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
-            chunk_rows if table != "collectors" else None,
-        )  # fmt: skip
+        state = _load_streamed(files[table], run, chunk_rows if table != "collectors" else None)
         if state is None:
             continue
         states[table] = state
         if table == "collectors":
-            roster, roster_label = state.roster, files[table].label
+            run.roster, run.roster_label = state.roster, files[table].label
 
     if "accounts" in states:
         _snapshot_duplicates(states["accounts"], sink, worded)
@@ -261,59 +263,50 @@ def _chunks(file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | N
     return iter([_read(file, book, timezone)])
 
 
-def _load_streamed(
-    file: TableFile,
-    book: AliasBook,
-    reading: Reading,
-    fatal: list[Problem],
-    worded: int,
-    sink: TableSink,
-    roster: pd.Series | None,
-    roster_label: str,
-    skip_bad_rows: bool,
-    chunk_rows: int | None,
-) -> _FileState | None:
+@dataclass
+class _Run:
+    """What loading every table of one source shares."""
+
+    book: AliasBook
+    reading: Reading
+    fatal: list[Problem]  # whole-file problems of every file
+    worded: int  # problems worded per file (0 when skipping bad rows)
+    sink: TableSink
+    skip_bad_rows: bool
+    roster: pd.Series | None = None  # the collector ids, once the roster is loaded
+    roster_label: str = ""
+
+
+def _load_streamed(file: TableFile, run: _Run, chunk_rows: int | None) -> _FileState | None:
     """Load one table chunk by chunk into ``sink``; ``None`` if it cannot be used.
 
     A CSV file the stream cannot read to the end (rows of the wrong width, text
     that stops being UTF-8) is read again whole, which handles both.
     """
+    fatal = run.fatal
     fatal_before = len(fatal)
     for rows in (chunk_rows, None):
         try:
-            return _load_chunks(
-                _chunks(file, book, reading.timezone, rows),
-                file, book, reading, fatal, worded, sink, roster, roster_label, skip_bad_rows,
-            )  # fmt: skip
+            return _load_chunks(_chunks(file, run.book, run.reading.timezone, rows), file, run)
         except StreamInterrupted:
             del fatal[fatal_before:]
-            sink.discard(file.table)
+            run.sink.discard(file.table)
         except UnreadableFile as exc:
             del fatal[fatal_before:]
-            sink.discard(file.table)
+            run.sink.discard(file.table)
             fatal.append(Problem(file.label, exc.row, exc.column, exc.found, exc.expected))
             return None
     raise AssertionError("the whole-file reader does not stop part way")
 
 
-def _load_chunks(
-    chunks,
-    file: TableFile,
-    book: AliasBook,
-    reading: Reading,
-    fatal: list[Problem],
-    worded: int,
-    sink: TableSink,
-    roster: pd.Series | None,
-    roster_label: str,
-    skip_bad_rows: bool,
-) -> _FileState | None:
+def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
+    fatal, worded, roster = run.fatal, run.worded, run.roster
     state: _FileState | None = None
     for raw in chunks:
         room = max(worded - len(state.problems), 0) if state is not None else worded
         found: list[Problem] = []
         chunk = _load_table(
-            file, drop_blank_rows(raw), book, reading, found, room,
+            file, drop_blank_rows(raw), run.book, run.reading, found, room,
             state.money if state is not None else {},
         )  # fmt: skip
         # The header is the same in every chunk: a whole-file problem is said once.
@@ -329,25 +322,25 @@ def _load_chunks(
             # Not skippable: with a collector twice, which team their work counts for is unknown.
             fatal.extend(chunk.report(_roster_duplicates(chunk), skippable=False))
             ids = chunk.frame["collector_id"]
-            on_roster = ids.notna().to_numpy() & (~chunk.bad if skip_bad_rows else True)
+            on_roster = ids.notna().to_numpy() & (~chunk.bad if run.skip_bad_rows else True)
             state.roster = ids[on_roster]
         elif roster is not None:
             ids = chunk.frame["collector_id"]
-            breach = rules.off_roster_rows(ids, ids.notna().to_numpy(), roster, roster_label)
+            breach = rules.off_roster_rows(ids, ids.notna().to_numpy(), roster, run.roster_label)
             if breach is not None:
                 # Worded after the rules across the whole table, as they come first.
                 chunk.bad[breach.positions] = True
                 state.defer(chunk.raw.rows, breach, worded)
         state.merge(chunk)
         state.unusable_rows += int((~usable).sum())
-        failing = not skip_bad_rows and (fatal or state.problems)
+        failing = not run.skip_bad_rows and (fatal or state.problems)
         if file.table == "accounts" or not failing:
             keep = np.flatnonzero(usable)
             frame = _finish(file.table, chunk.frame.iloc[keep].reset_index(drop=True))
             frame["_source_row"] = chunk.raw.rows[keep]
             frame["_usable"] = True
             frame["_bad"] = chunk.bad[keep]
-            sink.append(file.table, frame)
+            run.sink.append(file.table, frame)
     if state is not None:
         fatal.extend(
             problem
