@@ -57,25 +57,6 @@ def later_duplicates(
     return candidates[later], candidates[first_of_group[group[later]]]
 
 
-def duplicate_snapshot_rows(
-    accounts: pd.DataFrame, usable: np.ndarray, rows: np.ndarray
-) -> RuleBreach | None:
-    """An account may appear once in each month's snapshot."""
-    later, first = later_duplicates(accounts, ["month", "account_id"], usable)
-    if not len(later):
-        return None
-    first_row = dict(zip(later.tolist(), rows[first].tolist(), strict=True))
-
-    def describe(some: np.ndarray) -> list[str]:
-        found = zip(accounts["account_id"].iloc[some], accounts["month"].iloc[some], strict=True)
-        return [
-            f"{cell(account)} again for month {month} (first at row {first_row[p]})"
-            for (account, month), p in zip(found, some.tolist(), strict=True)
-        ]
-
-    return RuleBreach("account_id", later, describe, "each account once per month")
-
-
 def duplicate_roster_rows(
     collectors: pd.DataFrame, usable: np.ndarray, rows: np.ndarray
 ) -> RuleBreach | None:

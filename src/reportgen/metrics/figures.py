@@ -18,7 +18,3 @@ def ratio(numerator: int | float, denominator: int | float) -> float | None:
 def money(cents: int) -> float:
     """Cents → currency units; dividing a whole number by 100 gives the nearest double."""
     return int(cents) / 100
-
-
-def count(value) -> int:
-    return 0 if value is None else int(value)
