@@ -162,6 +162,13 @@ class Engine:
     temp_directory: str = ""  # where spilled data goes (default: beside a .duckdb file)
 
 
+@dataclass(frozen=True)
+class Charts:
+    """How the Markdown's charts are drawn (Word files carry their own, editable charts)."""
+
+    image_format: str = "svg"  # "svg" (vector, text as outlines) or "png" (reportgen[png])
+
+
 # "8GB", "512 MiB", "1.5TB": the forms DuckDB's memory_limit accepts, units required.
 _MEMORY_LIMIT = re.compile(r"^\d+(\.\d+)? ?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
@@ -177,6 +184,7 @@ class Config:
     word: Word = field(default_factory=Word)
     aliases: Aliases = field(default_factory=Aliases)
     engine: Engine = field(default_factory=Engine)
+    charts: Charts = field(default_factory=Charts)
     source: Path | None = None  # the file the settings came from, if any
 
 
@@ -394,6 +402,11 @@ def _check(config: Config, origin: str) -> None:
                 f"to {limits.day_end.isoformat()}"
             )
     _check_aliases(config.aliases, origin)
+    if config.charts.image_format not in ("svg", "png"):
+        raise ConfigError(
+            f"{origin}: [charts] image_format must be 'svg' or 'png', "
+            f"found {config.charts.image_format!r}"
+        )
     limit = config.engine.memory_limit
     if limit and not _MEMORY_LIMIT.match(limit):
         raise ConfigError(

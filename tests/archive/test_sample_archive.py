@@ -87,7 +87,7 @@ def test_every_collector_and_team_has_its_review_and_report(archive, sample):
             assert f"teams/{tid}/team-{tid}_{PERIOD}_zh-CN.{suffix}" in files
     assert {"all/all_2024_zh-CN.md", "all/all_2024_zh-CN.docx"} <= files
     assert {"index.md", "index.csv", "manifest.json"} <= files
-    assert any(name.endswith(".png") for name in files)
+    assert any(name.endswith(".svg") for name in files)
 
     first = roster["collector_id"].iloc[0]
     review = (archive / f"collectors/{first}/{first}_{PERIOD}_zh-CN.md").read_text("utf-8")
@@ -178,7 +178,7 @@ def test_sigterm_stops_the_worker_processes_and_leaves_nothing(tmp_path):
     command += ["-p", "2024-12", "--out", str(out), "-j", "2", "--format", "md"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while not any(tmp_path.glob("archive.tmp-*/**/*.png")):
+    while not any(tmp_path.glob("archive.tmp-*/**/*.svg")):
         assert process.poll() is None, "the run ended before it could be interrupted"
         assert time.monotonic() < deadline, "the run never started writing"
         time.sleep(0.05)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -416,9 +417,13 @@ def test_charts_of_hostile_names_draw_at_the_fixed_size(kind):
         value_axis_label="回收金额（元）",
         line_axis_label="回收率" if kind == "bar_line" else "",
     )
-    image = Image.open(io.BytesIO(render_chart(spec, "zh-CN")))
+    image = Image.open(io.BytesIO(render_chart(spec, "zh-CN", "png")))
     assert image.size == (960, 540)
     assert render_chart(spec, "zh-CN") == render_chart(spec, "zh-CN")
+    # Every bar and tick stays on the page, however long the names around them.
+    svg = render_chart(spec, "zh-CN").decode()
+    for x, width in re.findall(r'<rect x="([-\d.]+)" y="[-\d.]+" width="([\d.]+)"', svg):
+        assert float(x) >= 0 and float(x) + float(width) <= 460.8
 
 
 def test_verify_reads_an_unterminated_manifest_string_in_one_pass(tmp_path):

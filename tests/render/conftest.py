@@ -95,7 +95,8 @@ def chart_png() -> bytes:
         categories=("电话", "短信"),
         series=(("回收金额", (123456.78, 4567.0)),),
     )
-    return render_chart(spec, "zh-CN")
+    # A picture, as a template's own image would be (the report's charts are Word charts).
+    return render_chart(spec, "zh-CN", "png")
 
 
 @pytest.fixture
@@ -122,12 +123,14 @@ def build_report(chart_png, properties):
         markdown: str = REPORT_MARKDOWN,
         images: dict[str, bytes] | None = None,
         props: DocProperties | None = None,
+        charts: dict[str, ChartSpec] | None = None,
     ) -> bytes:
         builder = DocxBuilder(config or Config(), language, reference)
         return builder.build(
             markdown,
             {CHART_PATH: chart_png} if images is None else images,
             props or properties,
+            charts,
         )
 
     return build

@@ -1,14 +1,21 @@
-"""Charts: labels per language, Chinese drawn with a real font, same spec gives the same PNG."""
+"""Charts: labels per language, text as outlines of the bundled font, same spec same bytes."""
 
 from __future__ import annotations
 
+import re
 import struct
-import warnings
+import sys
+import xml.etree.ElementTree as ET
 
-import matplotlib
 import pytest
 
-from reportgen.render.charts import DPI, FIGURE_SIZE_INCHES, ChartSpec, format_value, render_chart
+from reportgen.errors import ReportgenError
+from reportgen.render.chart_style import FIGURE_SIZE_POINTS, PNG_DPI
+from reportgen.render.charts import ChartSpec, format_value, nice_ticks, render_chart
+from reportgen.render.glyphs import chart_font
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -69,61 +76,110 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _render_capturing_warnings(spec: ChartSpec, language: str) -> tuple[bytes, list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        png = render_chart(spec, language)
-    return png, [str(w.message) for w in caught]
+def _svg(spec: ChartSpec, language: str) -> ET.Element:
+    return ET.fromstring(render_chart(spec, language))
+
+
+def _texts(root: ET.Element) -> list[str]:
+    """Every piece of text the chart draws, as its outline group is labelled."""
+    return [g.get("aria-label") for g in root.iter(f"{SVG}g") if g.get("aria-label")]
 
 
 @pytest.mark.parametrize(
     ("spec", "language"), [(BY_CHANNEL, "zh-CN"), (MEMBERS, "zh-TW"), (YEAR, "en")]
 )
-def test_every_kind_renders_a_png_of_fixed_size_with_no_missing_glyph(spec, language):
-    png, messages = _render_capturing_warnings(spec, language)
-    assert _png_size(png) == (FIGURE_SIZE_INCHES[0] * DPI, FIGURE_SIZE_INCHES[1] * DPI)
-    assert not [m for m in messages if "missing from" in m], messages
+def test_every_kind_is_an_svg_of_fixed_size_with_text_as_outlines_of_the_font(spec, language):
+    root = _svg(spec, language)
+    width, height = FIGURE_SIZE_POINTS
+    assert (root.get("width"), root.get("height")) == (f"{width:g}pt", f"{height:g}pt")
+    assert root.find(f"{SVG}title").text == spec.title
+    # No <text>: nothing is left to a viewer's fonts. Every glyph drawn is defined once.
+    assert not list(root.iter(f"{SVG}text"))
+    defined = {p.get("id"): p.get("d") for p in root.find(f"{SVG}defs")}
+    used = {u.get(XLINK_HREF).lstrip("#") for u in root.iter(f"{SVG}use")}
+    assert used == set(defined)
+    texts = _texts(root)
+    assert spec.title in texts
+    # Every character has a glyph in the bundled font: no box for a missing one.
+    font = chart_font()
+    assert [ch for text in texts for ch in text if not ch.isspace() and not font.has(ch)] == []
+
+
+def test_the_outlines_are_the_fonts_own_glyphs():
+    root = _svg(BY_CHANNEL, "zh-CN")
+    font = chart_font()
+    paths = {p.get("d") for p in root.find(f"{SVG}defs")}
+    for character in "按渠道回收金额电话万":
+        assert font.outline(font.glyph_name(character)) in paths, character
 
 
 def test_the_missing_glyph_check_can_fail():
-    # A character outside the font's repertoire does warn: the test above would see it.
-    spec = ChartSpec("x", "bar", "\U0001f600", ("a",), (("s", (1.0,)),))
-    _png, messages = _render_capturing_warnings(spec, "en")
-    assert any("missing from" in m for m in messages)
+    assert not chart_font().has("\U0001f600")
+    assert chart_font().has("萬") and chart_font().has("亿")
+
+
+def test_labels_say_the_values_in_the_reports_units():
+    zh = _texts(_svg(BY_CHANNEL, "zh-CN"))
+    assert {"12.35万", "4,567", "9.88万", "电话", "外访"} <= set(zh)
+    en = _texts(_svg(YEAR, "en"))
+    assert {"CNY", "rate", "Recovered", "Recovery rate", "2024-05"} <= set(en)
+    assert {"0%", "15%"} <= set(en) and "1.5M" in en
+
+
+def test_bar_heights_are_proportional_to_the_values():
+    root = _svg(BY_CHANNEL, "zh-CN")
+    (bars,) = [g for g in root.iter(f"{SVG}g") if g.get("fill") == "#2F5597"]
+    heights = [float(rect.get("height")) for rect in bars]
+    # Three bars: the missing value (外访) is a gap, not a bar of 0.
+    assert len(heights) == 3
+    values = (123456.78, 4567.0, 98765.0)
+    for height, value in zip(heights, values, strict=True):
+        assert height / heights[0] == pytest.approx(value / values[0], abs=0.01)
+
+
+def test_a_missing_month_breaks_the_line():
+    root = _svg(YEAR, "en")
+    (line,) = [p for p in root.iter(f"{SVG}path") if p.get("stroke") == "#C00000"
+               and p.get("fill") == "none"]  # fmt: skip
+    assert len(re.findall("M", line.get("d"))) == 2  # January–April, then June–December
+    assert len(re.findall("L", line.get("d"))) == 3 + 6
 
 
 @pytest.mark.parametrize(("spec", "language"), [(BY_CHANNEL, "zh-CN"), (YEAR, "en")])
 def test_same_spec_same_bytes(spec, language):
     assert render_chart(spec, language) == render_chart(spec, language)
+    assert render_chart(spec, language, "png") == render_chart(spec, language, "png")
 
 
-def test_png_carries_no_software_or_time_stamp():
-    png = render_chart(BY_CHANNEL, "zh-CN")
-    assert b"matplotlib" not in png.lower()
+def test_png_is_the_svg_rasterised_at_the_set_resolution():
+    png = render_chart(YEAR, "en", "png")
+    width, height = FIGURE_SIZE_POINTS
+    assert _png_size(png) == (round(width / 72 * PNG_DPI), round(height / 72 * PNG_DPI))
     assert b"tIME" not in png
+
+
+def test_png_without_its_extra_is_one_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "resvg_py", None)
+    with pytest.raises(ReportgenError, match=r"reportgen\[png\]"):
+        render_chart(YEAR, "en", "png")
 
 
 def test_language_changes_the_labels():
     assert render_chart(BY_CHANNEL, "zh-CN") != render_chart(BY_CHANNEL, "zh-TW")
 
 
-def test_a_missing_value_is_not_drawn_as_zero():
-    as_gap = render_chart(BY_CHANNEL, "zh-CN")
-    with_zero = ChartSpec(
-        BY_CHANNEL.name,
-        "bar",
-        BY_CHANNEL.title,
-        BY_CHANNEL.categories,
-        (("回收金额", (123456.78, 4567.0, 0.0, 98765.0)),),
-    )
-    # A zero bar gets a "0" label; a gap gets nothing.
-    assert as_gap != render_chart(with_zero, "zh-CN")
-
-
-def test_callers_matplotlib_settings_are_left_alone():
-    before = dict(matplotlib.rcParams)
-    render_chart(YEAR, "en")
-    assert dict(matplotlib.rcParams) == before
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (0.0, 138271.59, (0.0, 50000.0, 100000.0, 150000.0)),
+        (0.0, 0.1344, (0.0, 0.05, 0.1, 0.15)),
+        (0.0, 0.0, (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)),  # nothing to show: a plain 0..1
+        (-1200.0, 5600.0, (-2000.0, 0.0, 2000.0, 4000.0, 6000.0)),
+        (0.0, 0.3, (0.0, 0.1, 0.2, 0.3)),  # 0.30000000000000004 would print as 30.000…%
+    ],
+)
+def test_ticks_are_round_numbers_covering_the_values(low, high, expected):
+    assert nice_ticks(low, high) == expected
 
 
 @pytest.mark.parametrize(

@@ -38,9 +38,9 @@ def test_report_writes_markdown_and_charts_and_prints_every_path(csv_source, tmp
     written = result.output.split()
     assert written == [
         str(out / "C001_2024-09_zh-CN.md"),
-        str(out / "C001_2024-09_zh-CN_files/book-by-bucket.png"),
-        str(out / "C001_2024-09_zh-CN_files/recovery-by-bucket.png"),
-        str(out / "C001_2024-09_zh-CN_files/recovery-by-channel.png"),
+        str(out / "C001_2024-09_zh-CN_files/book-by-bucket.svg"),
+        str(out / "C001_2024-09_zh-CN_files/recovery-by-bucket.svg"),
+        str(out / "C001_2024-09_zh-CN_files/recovery-by-channel.svg"),
     ]
     text = (out / "C001_2024-09_zh-CN.md").read_text(encoding="utf-8")
     assert "本期回收金额 2,234.56 元" in text

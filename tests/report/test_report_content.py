@@ -59,13 +59,13 @@ def test_collector_month_in_simplified_chinese_states_the_hand_computed_figures(
     assert "本期收到投诉 1 件，其中经核实成立 1 件，每千次联络投诉 200.00 件。" in results
     problems = section(md, "四、问题与挑战")
     assert "本期联络的 3 户中有 1 户始终未能联系到本人且号码无效，占 33.3%" in problems
-    assert "![期初与期末各账龄段余额](C001_2024-09_zh-CN_files/book-by-bucket.png)" in md
+    assert "![期初与期末各账龄段余额](C001_2024-09_zh-CN_files/book-by-bucket.svg)" in md
     assert set(images) == {
-        "C001_2024-09_zh-CN_files/book-by-bucket.png",
-        "C001_2024-09_zh-CN_files/recovery-by-channel.png",
-        "C001_2024-09_zh-CN_files/recovery-by-bucket.png",
+        "C001_2024-09_zh-CN_files/book-by-bucket.svg",
+        "C001_2024-09_zh-CN_files/recovery-by-channel.svg",
+        "C001_2024-09_zh-CN_files/recovery-by-bucket.svg",
     }
-    assert all(png.startswith(b"\x89PNG") for png in images.values())
+    assert all(svg.startswith(b"<svg") for svg in images.values())
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "zh-TW", "en"])
@@ -113,7 +113,7 @@ def test_team_report_ranks_members_and_names_who_moved(dataset, config):
     # C002: August 0 of 3,000 recovered, September 300 of 3,000: +10 points.
     assert "回收率提升最多的是王五（C002），由 0.0% 升至 10.0%，上升 10.0 个百分点。" in results
     assert "回收率下滑最多的是张三（C001），由 6.7% 降至 1.5%，下降 5.2 个百分点。" in results
-    assert "![组员回收金额](team-T01_2024-09_zh-CN_files/members.png)" in results
+    assert "![组员回收金额](team-T01_2024-09_zh-CN_files/members.svg)" in results
 
 
 def test_member_names_cannot_break_the_table(dataset, config):
@@ -157,7 +157,7 @@ def test_a_source_without_payments_says_what_it_cannot_show(make_dataset, config
     assert "数据源中没有还款记录（payments），无法给出这部分数据。" in results
     assert "本期回收金额" not in results
     assert "判断是否兑现需要还款记录" in results
-    assert set(images) == {"C001_2024-09_zh-CN_files/book-by-bucket.png"}
+    assert set(images) == {"C001_2024-09_zh-CN_files/book-by-bucket.svg"}
     assert_clean(md)
 
 

@@ -51,10 +51,10 @@ def test_word_and_markdown_come_from_one_rendering(dataset, config):
     assert sorted(both.files) == [
         "team-T01_2024-09_en.docx",
         "team-T01_2024-09_en.md",
-        "team-T01_2024-09_en_files/book-by-bucket.png",
-        "team-T01_2024-09_en_files/members.png",
-        "team-T01_2024-09_en_files/recovery-by-bucket.png",
-        "team-T01_2024-09_en_files/recovery-by-channel.png",
+        "team-T01_2024-09_en_files/book-by-bucket.svg",
+        "team-T01_2024-09_en_files/members.svg",
+        "team-T01_2024-09_en_files/recovery-by-bucket.svg",
+        "team-T01_2024-09_en_files/recovery-by-channel.svg",
     ]
     assert both.files["team-T01_2024-09_en.docx"].startswith(b"PK")
     word_only = Renderer(config, ReportOptions.build("en", "docx")).render(model)

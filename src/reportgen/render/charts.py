@@ -1,34 +1,35 @@
-"""Charts for reports: plain data in (a :class:`ChartSpec`), PNG bytes out.
+"""Charts for reports: plain data in (a :class:`ChartSpec`), a picture out.
 
 The report model decides which charts a report has and fills their specs
-with figures already computed; this module only draws them.
+with figures already computed. This module holds what every way of showing
+a chart shares (the spec, its checks, value labels and axis ticks) and hands
+the drawing to chart_svg.py; a PNG is that SVG rasterised. Word files carry
+their own editable charts instead (docx_charts.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
+import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-import numpy as np
-
+from reportgen.errors import ReportgenError
+from reportgen.render.chart_style import PNG_DPI
 from reportgen.render.docx_tables import fit_columns
-from reportgen.render.fonts import register_chart_font
-
-if TYPE_CHECKING:  # matplotlib is imported on first drawing: ChartSpec alone stays light
-    from matplotlib.axes import Axes
 
 ChartKind = Literal["bar", "grouped_bar", "bar_line"]
 ValueFormat = Literal["money", "percent", "count"]
+ImageFormat = Literal["svg", "png"]
+IMAGE_FORMATS: tuple[ImageFormat, ...] = ("svg", "png")
 
 
 @dataclass(frozen=True)
 class ChartSpec:
     """One chart, described in plain values.
 
-    ``name`` is the file stem of the PNG (``recovery-by-channel``), unique in a
+    ``name`` is the file stem of the picture (``recovery-by-channel``), unique in a
     report. ``series`` holds (label, values) pairs, one value per category;
     ``None`` is a missing value (drawn as a gap, never as 0). For
     ``bar_line`` the first series is drawn as bars on the left axis
@@ -47,29 +48,9 @@ class ChartSpec:
     line_axis_label: str = ""
 
 
-# --- drawing -------------------------------------------------------------------------------
-
-# Fixed size and resolution: the same spec gives the same pixels, and the Word
-# writer reads the size back from the PNG (its pHYs chunk) to fit the page.
-FIGURE_SIZE_INCHES = (6.4, 3.6)
-DPI = 150
-_BAR_COLOURS = ("#2F5597", "#ED7D31", "#70AD47", "#7F7F7F", "#FFC000", "#5B9BD5")
-_LINE_COLOUR = "#C00000"
-_MAX_LABELLED_BARS = 24  # above this, value labels on bars would overlap
-_SLANT_DEGREES = 35
-_PNG_COMPRESS_LEVEL = 3  # as small as 6 for flat charts, a third faster
-_TEXT_POINTS = 9
-_TITLE_POINTS = 11
-_PAD_INCHES = 0.08
-_TICK_INCHES = 7 / 72  # tick length and tick-label padding, 3.5 pt each
-_LABEL_PAD_INCHES = 4 / 72
-_TITLE_PAD_INCHES = 6 / 72
-_LEGEND_GAP_INCHES = 0.12
 # A category label (a collector's name) longer than this many half-em columns (a Chinese
 # character takes two) is cut with an ellipsis; the table beside the chart keeps it whole.
 MAX_LABEL_COLUMNS = 20
-# The plot keeps at least this share of the figure, whatever the texts around it measure.
-_MIN_AXES_SHARE = 0.35
 # Characters a label cannot show: control characters, lone surrogates, non-characters.
 _NOT_LABEL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _UNITS = {
@@ -77,6 +58,9 @@ _UNITS = {
     "zh-TW": ((1e8, "億"), (1e4, "萬")),
     "en": ((1e9, "B"), (1e6, "M"), (1e3, "K")),
 }
+_NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+_TARGET_TICKS = 5
+_CROWDED_CATEGORIES = 8  # more categories than this, or one longer, and labels slant
 
 
 def format_value(value: float, value_format: ValueFormat, language: str) -> str:
@@ -96,55 +80,35 @@ def _trim(number: str) -> str:
     return number.rstrip("0").rstrip(".") if "." in number else number
 
 
-def render_chart(spec: ChartSpec, language: str) -> bytes:
-    """Draw ``spec`` as a PNG; the same spec and language always give the same bytes."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from PIL import Image
-
-    _check(spec)
-    spec = dataclasses.replace(spec, categories=tuple(category_label(c) for c in spec.categories))
-    family = register_chart_font()
-    # Built-in defaults plus our few settings, so a user's matplotlibrc never
-    # changes a report; rc_context restores the caller's settings afterwards.
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update(
-            {
-                "font.family": "sans-serif",
-                "font.sans-serif": [family, "DejaVu Sans"],
-                "font.size": _TEXT_POINTS,
-                "axes.spines.top": False,
-                "axes.spines.right": False,
-                "axes.titlesize": _TITLE_POINTS,
-            }
-        )
-        # A bare Figure (no pyplot): nothing global to leak or lock when a
-        # process draws hundreds of charts.
-        figure = Figure(figsize=FIGURE_SIZE_INCHES, dpi=DPI)
-        canvas = FigureCanvasAgg(figure)
-        axes = figure.add_subplot()
-        right = None
-        if spec.kind == "bar_line":
-            right = _draw_bar_line(axes, spec, language)
-        else:
-            _draw_bars(axes, spec, language, legend=spec.kind == "grouped_bar")
-        axes.set_title(spec.title)
-        rotated = _label_categories(axes, spec.categories)
-        _fit_margins(figure, axes, right, spec, language, rotated=rotated)
-        canvas.draw()
-        pixels = np.asarray(canvas.buffer_rgba())
-    # Opaque RGB (the background is white) and PIL's own PNG writer: smaller and
-    # faster than savefig's RGBA, and no Software or time chunk, only the dpi.
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels[:, :, :3])).save(
-        buffer, format="png", dpi=(DPI, DPI), compress_level=_PNG_COMPRESS_LEVEL
-    )
-    return buffer.getvalue()
+def nice_ticks(low: float, high: float) -> tuple[float, ...]:
+    """About five evenly spaced round ticks (steps of 1, 2, 2.5 or 5 × 10ⁿ) covering
+    ``low``..``high``; the first and last are the axis's ends."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        low, high = min(low, 0.0) if math.isfinite(low) else 0.0, 1.0
+        high = max(high, low + 1.0)
+    rough = (high - low) / _TARGET_TICKS
+    power = 10.0 ** math.floor(math.log10(rough))
+    step = next(s * power for s in _NICE_STEPS if s * power >= rough * (1 - 1e-9))
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    # Rounded to the step's own precision: 3 × 0.1 is 0.3, not 0.30000000000000004.
+    places = max(0, -math.floor(math.log10(step)) + 2)
+    return tuple(round(i * step, places) + 0.0 for i in range(first, last + 1))
 
 
-def _check(spec: ChartSpec) -> None:
+def category_label(text: str, columns: int = MAX_LABEL_COLUMNS) -> str:
+    """A category as its tick label shows it: control characters dropped, whitespace runs as
+    one space, and cut to ``columns`` half-em columns with an ellipsis."""
+    return fit_columns(" ".join(_NOT_LABEL.sub(" ", text).split()), columns)
+
+
+def is_crowded(categories: tuple[str, ...]) -> bool:
+    """Whether category labels slant: many of them, or a long one."""
+    longest = max((len(c) for c in categories), default=0)
+    return len(categories) > _CROWDED_CATEGORIES or longest > _CROWDED_CATEGORIES
+
+
+def check_spec(spec: ChartSpec) -> None:
+    """Refuse a spec no chart can show, naming it: the report model made a mistake."""
     expected = {"bar": 1, "bar_line": 2}.get(spec.kind)
     if spec.kind not in ("bar", "grouped_bar", "bar_line"):
         raise ValueError(f"chart {spec.name!r}: unknown kind {spec.kind!r}")
@@ -163,177 +127,47 @@ def _check(spec: ChartSpec) -> None:
             )
 
 
-def _draw_bars(axes: Axes, spec: ChartSpec, language: str, *, legend: bool) -> None:
-    series = spec.series if spec.kind != "bar_line" else spec.series[:1]
-    positions = np.arange(len(spec.categories), dtype=float)
-    width = 0.8 / len(series)
-    # Value labels only where they stay legible and clear of a line drawn on top.
-    label_bars = (
-        spec.kind != "bar_line" and len(series) * len(spec.categories) <= _MAX_LABELLED_BARS
+def shown_spec(spec: ChartSpec) -> ChartSpec:
+    """``spec`` as it is shown: checked, category labels cleaned and cut to length."""
+    check_spec(spec)
+    return dataclasses.replace(spec, categories=tuple(category_label(c) for c in spec.categories))
+
+
+def render_chart(spec: ChartSpec, language: str, image_format: ImageFormat = "svg") -> bytes:
+    """Draw ``spec`` as an SVG (or a PNG); the same spec and language give the same bytes."""
+    from reportgen.render.chart_svg import render_svg
+
+    svg = render_svg(shown_spec(spec), language)
+    if image_format == "svg":
+        return svg
+    if image_format == "png":
+        return svg_to_png(svg)
+    raise ValueError(f"unknown chart image format {image_format!r}")
+
+
+PNG_EXTRA_MESSAGE = (
+    "PNG charts need the resvg rasteriser: pip install 'reportgen[png]' "
+    '(or set [charts] image_format = "svg")'
+)
+
+
+_POINT_SIZE = re.compile(r'\b(width|height)="([\d.]+)pt"')
+
+
+def svg_to_png(svg: bytes) -> bytes:
+    """The SVG rasterised at PNG_DPI on white. Its text is outlines already, so no font is
+    looked up: the pixels are the same on every machine."""
+    try:
+        import resvg_py
+    except ImportError:
+        raise ReportgenError(PNG_EXTRA_MESSAGE) from None
+    # resvg's binding takes sizes in pixels only: 460.8pt becomes 460.8 pixels of 1/72 in,
+    # then the zoom sets the resolution.
+    text = _POINT_SIZE.sub(r'\1="\2"', svg.decode("utf-8"), count=2)
+    png = resvg_py.svg_to_bytes(
+        svg_string=text,
+        skip_system_fonts=True,
+        background="#ffffff",
+        zoom=PNG_DPI / 72,
     )
-    for index, (label, values) in enumerate(series):
-        # Only the known values become bars: a missing value is a gap, never a 0.
-        known = [i for i, value in enumerate(values) if value is not None]
-        heights = [float(values[i]) for i in known]
-        offset = (index - (len(series) - 1) / 2) * width
-        bars = axes.bar(
-            positions[known] + offset,
-            heights,
-            width=width,
-            label=label,
-            color=_BAR_COLOURS[index % len(_BAR_COLOURS)],
-        )
-        if label_bars:
-            axes.bar_label(
-                bars,
-                labels=[format_value(h, spec.value_format, language) for h in heights],
-                padding=2,
-                fontsize=7,
-            )
-    _format_axis(axes.yaxis, spec.value_format, language)
-    axes.set_ylabel(spec.value_axis_label)
-    axes.margins(y=0.12)
-    if legend:
-        _legend(axes, *axes.get_legend_handles_labels())
-
-
-def _draw_bar_line(axes: Axes, spec: ChartSpec, language: str) -> Axes:
-    _draw_bars(axes, spec, language, legend=False)
-    line_label, line_values = spec.series[1]
-    right = axes.twinx()
-    right.spines["right"].set_visible(True)
-    # NaN breaks the line: a missing month shows as a gap, not a dip to zero.
-    ys = np.array([np.nan if v is None else float(v) for v in line_values])
-    right.plot(
-        np.arange(len(spec.categories)),
-        ys,
-        color=_LINE_COLOUR,
-        marker="o",
-        markersize=4,
-        label=line_label,
-    )
-    _format_axis(right.yaxis, spec.line_format, language)
-    right.set_ylabel(spec.line_axis_label)
-    if np.nanmin(ys, initial=0.0) >= 0:
-        right.set_ylim(bottom=0)
-    handles = axes.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-    _legend(axes, handles, [spec.series[0][0], line_label])
-    return right
-
-
-def _legend(axes: Axes, handles: list, labels: list[str]) -> None:
-    # Below everything, rotated category labels included; _fit_margins makes room.
-    figure = axes.figure
-    figure.legend(
-        handles,
-        labels,
-        loc="lower center",
-        bbox_to_anchor=(0.5, _PAD_INCHES / FIGURE_SIZE_INCHES[1]),
-        bbox_transform=figure.transFigure,
-        ncols=len(labels),
-        frameon=False,
-        borderaxespad=0,
-    )
-
-
-def _format_axis(axis, value_format: ValueFormat, language: str) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_value(v, value_format, language)))
-
-
-def category_label(text: str, columns: int = MAX_LABEL_COLUMNS) -> str:
-    """A category as its tick label shows it: control characters dropped, whitespace runs as
-    one space, and cut to ``columns`` half-em columns with an ellipsis."""
-    return fit_columns(" ".join(_NOT_LABEL.sub(" ", text).split()), columns)
-
-
-def _label_categories(axes: Axes, categories: tuple[str, ...]) -> bool:
-    """Put the category names under the bars; slanted when many or long. Returns slanted."""
-    axes.set_xticks(np.arange(len(categories)), labels=list(categories))
-    crowded = len(categories) > 8 or max((len(c) for c in categories), default=0) > 8
-    if crowded:
-        axes.tick_params(axis="x", labelrotation=_SLANT_DEGREES)
-        for tick_label in axes.get_xticklabels():
-            tick_label.set_horizontalalignment("right")
-    return crowded
-
-
-def _fit_margins(
-    figure, axes: Axes, right: Axes | None, spec: ChartSpec, language: str, *, rotated: bool
-) -> None:
-    """Margins that just hold the title, tick labels, axis labels and legend.
-
-    Measures only those few texts, where matplotlib's constrained layout
-    measures every text twice over and doubled the drawing time.
-    """
-    from matplotlib.font_manager import FontProperties
-
-    renderer = figure.canvas.get_renderer()
-    family = matplotlib_family()
-
-    def size(text: str, points: float) -> tuple[float, float]:
-        if not text:
-            return 0.0, 0.0
-        prop = FontProperties(family=family, size=points)
-        width, height, _descent = renderer.get_text_width_height_descent(text, prop, ismath=False)
-        return width / DPI, height / DPI
-
-    line = size("国Ag", _TEXT_POINTS)[1]
-    width_in, height_in = FIGURE_SIZE_INCHES
-    ticks = _TICK_INCHES
-
-    def tick_labels_width(ax: Axes, value_format: ValueFormat) -> float:
-        low, high = ax.get_ylim()
-        shown = [v for v in ax.get_yticks() if low <= v <= high]
-        labels = [format_value(v, value_format, language) for v in shown]
-        return max((size(label, _TEXT_POINTS)[0] for label in labels), default=0.0)
-
-    def axis_label(text: str) -> float:
-        return size(text, _TEXT_POINTS)[1] + _LABEL_PAD_INCHES if text else 0.0
-
-    left = _PAD_INCHES + axis_label(spec.value_axis_label)
-    left += tick_labels_width(axes, spec.value_format) + ticks
-    right_margin = 2 * _PAD_INCHES
-    if right is not None:
-        right_margin = _PAD_INCHES + axis_label(spec.line_axis_label)
-        right_margin += tick_labels_width(right, spec.line_format) + ticks
-    top = _PAD_INCHES + size(spec.title, _TITLE_POINTS)[1] + _TITLE_PAD_INCHES
-    widest = max((size(c, _TEXT_POINTS)[0] for c in spec.categories), default=0.0)
-    if rotated:
-        slant = np.radians(_SLANT_DEGREES)
-        labels_height = widest * np.sin(slant) + line * np.cos(slant)
-        # Right-aligned slanted labels reach left of the first bar: keep them on the page.
-        low, high = axes.get_xlim()
-        axes_width = width_in - left - right_margin
-        first_tick = (0 - low) / (high - low) * axes_width
-        left = max(left, _PAD_INCHES + widest * np.cos(slant) - first_tick + _PAD_INCHES)
-    else:
-        labels_height = line
-    bottom = _PAD_INCHES + ticks + labels_height
-    if figure.legends:
-        bottom += line + _LEGEND_GAP_INCHES
-    left, right_margin = _within(left, right_margin, width_in)
-    top, bottom = _within(top, bottom, height_in)
-    figure.subplots_adjust(
-        left=left / width_in,
-        right=1 - right_margin / width_in,
-        top=1 - top / height_in,
-        bottom=bottom / height_in,
-    )
-
-
-def _within(first: float, second: float, length: float) -> tuple[float, float]:
-    """Two opposite margins, shrunk in proportion when together they would leave the plot
-    less than its minimum share: matplotlib refuses margins that meet or cross."""
-    room = length * (1 - _MIN_AXES_SHARE)
-    if first + second <= room:
-        return first, second
-    scale = room / (first + second)
-    return first * scale, second * scale
-
-
-def matplotlib_family() -> list[str]:
-    import matplotlib
-
-    return list(matplotlib.rcParams["font.sans-serif"])
+    return bytes(png)

@@ -1,4 +1,4 @@
-"""Word output: a report's Markdown, its chart images and its properties in; .docx bytes out.
+"""Word output: a report's Markdown, its charts and its properties in; .docx bytes out.
 
 The Word document is built from the same Markdown as the .md file (parsed with
 markdown-it-py), so both say the same. :class:`DocxBuilder` does once what
@@ -19,6 +19,8 @@ from docx import Document
 from docx.shared import Mm, Twips
 
 from reportgen.config import Config
+from reportgen.render.charts import ChartSpec
+from reportgen.render.docx_charts import ChartText
 from reportgen.render.docx_furniture import (
     add_header,
     add_page_number_footer,
@@ -74,10 +76,21 @@ class DocxBuilder:
         self._own_header = has_own_header(document)
         self._own_footer = has_own_footer(document)
         self._max_image_width = _text_width(document)
+        self._chart_text = ChartText(word_fonts(config, language), language)
         self._base = document_bytes(document)
 
-    def build(self, markdown: str, images: dict[str, bytes], properties: DocProperties) -> bytes:
-        """The .docx of one report; the same arguments always give the same bytes."""
+    def build(
+        self,
+        markdown: str,
+        images: dict[str, bytes],
+        properties: DocProperties,
+        charts: dict[str, ChartSpec] | None = None,
+    ) -> bytes:
+        """The .docx of one report; the same arguments always give the same bytes.
+
+        An image link whose path is a key of ``charts`` becomes Word's own chart of that
+        spec; any other image link must name a picture in ``images``.
+        """
         document = Document(io.BytesIO(self._base))
         writer = MarkdownWriter(
             document,
@@ -86,6 +99,8 @@ class DocxBuilder:
             run_properties=self._run_properties,
             images=images,
             max_image_width=self._max_image_width,
+            charts=charts,
+            chart_text=self._chart_text,
         )
         writer.write(markdown)
         if self._table_of_contents:

@@ -27,6 +27,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from reportgen.errors import TemplateError
+from reportgen.render.charts import ChartSpec
+from reportgen.render.docx_charts import ChartEmbedder, ChartText, chart_width_emu
 from reportgen.render.docx_lists import LEVELS, ListNumbering, indent_twips, new_ordered_list
 from reportgen.render.docx_styles import RunFonts, StyleTable
 from reportgen.render.docx_tables import (
@@ -141,8 +143,16 @@ class MarkdownWriter:
         run_properties: RunProperties,
         images: dict[str, bytes],
         max_image_width: int,
+        charts: dict[str, ChartSpec] | None = None,
+        chart_text: ChartText | None = None,
     ) -> None:
         self._document = document
+        self._charts = charts or {}
+        self._chart_embedder = (
+            ChartEmbedder(document.part, chart_text, chart_width_emu(max_image_width))
+            if self._charts and chart_text is not None
+            else None
+        )
         self._styles = styles
         self._numbering = numbering
         self._rpr = run_properties
@@ -454,6 +464,12 @@ class MarkdownWriter:
 
     def _picture_run(self, token: Token, rpr: str) -> str:
         source = str(token.attrs.get("src", ""))
+        spec = self._charts.get(source, self._charts.get(unquote(source)))
+        if spec is not None and self._chart_embedder is not None:
+            # A chart of the report: Word's own chart, not a picture of one.
+            drawing = self._chart_embedder.inline_drawing(spec, self._next_shape_id, token.content)
+            self._next_shape_id += 1
+            return f"<w:r>{rpr}{drawing}</w:r>"
         blob = self._images.get(source)
         if blob is None:
             blob = self._images.get(unquote(source))

@@ -4,7 +4,7 @@ python-docx stamps every zip entry with the current time. Its parts are
 written here instead, straight into one zip with a fixed time, fixed
 attributes and a fixed order, which also compresses each part once (saving
 with python-docx and rewriting the zip would compress everything twice).
-Pictures are stored, not deflated: PNG and JPEG are compressed already.
+Pictures and embedded workbooks are stored, not deflated: they are compressed already.
 (Timestamps inside docProps/core.xml are set by the builder.)
 """
 
@@ -23,7 +23,7 @@ from docx.opc.pkgwriter import _ContentTypesItem
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Readers find the package's parts through these two, so they lead.
 _FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels")
-_ALREADY_COMPRESSED = (".png", ".jpg", ".jpeg", ".gif")
+_ALREADY_COMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".xlsx")
 
 
 def document_bytes(document: DocumentObject) -> bytes:

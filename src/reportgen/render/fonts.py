@@ -1,24 +1,23 @@
 """Fonts: the CJK font charts are drawn with, and the fonts and language tags of Word runs.
 
-Charts need a font file on disk that covers Chinese on any machine, with no
+Chart pictures need a font file that covers Chinese on any machine, with no
 system fonts installed: the ``pylopdf-fonts-zh-cn`` package ships Noto Sans SC
-(SIL Open Font License) as a static OpenType file, which matplotlib loads
-directly. Its character set (Adobe-GB1) also covers the traditional
-characters zh-TW reports use, and its Latin glyphs serve the English reports.
+(SIL Open Font License) as a static OpenType file, whose glyph outlines the
+SVG charts draw (glyphs.py). Its character set (Adobe-GB1) also covers the
+traditional characters zh-TW reports use, and its Latin glyphs serve the
+English reports.
 
 Word documents do not embed fonts; they name them (``config.word.fonts``) and
 tag text with its language, so Word picks a Chinese font for Chinese text.
+Word's charts name the same fonts.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.config import Config, Fonts
-
-CHART_FONT_FAMILY = "Noto Sans SC"
 
 # w:lang of a document: the Latin-script language and the east-Asian one. The
 # east-Asian tag is what keeps Word (and LibreOffice) from picking a Japanese
@@ -35,15 +34,6 @@ def chart_font_path() -> Path:
     import pylopdf_fonts_zh_cn
 
     return Path(pylopdf_fonts_zh_cn.sans_path())
-
-
-@functools.cache
-def register_chart_font() -> str:
-    """Make the chart font known to matplotlib (once per process); return its family name."""
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(chart_font_path()))
-    return CHART_FONT_FAMILY
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 The flow for one report::
 
-    ReportModel ──context──▶ Jinja (sandboxed) ──▶ Markdown ──▶ .md
+    ReportModel ──context──▶ Jinja (sandboxed) ──▶ Markdown ──▶ .md ◀── SVG (or PNG) charts
                                    │                   └──────▶ .docx (render.docx)
-                              chart specs ──▶ PNGs, shared by both
+                              chart specs ──────────────────────▶ Word's own charts in the .docx
 
 :class:`Renderer` prepares the template environment (and the Word builder)
 once, so the archive can render thousands of models with one renderer.
@@ -21,6 +21,7 @@ from typing import Any
 from reportgen.config import LANGUAGES, Config
 from reportgen.errors import ReportgenError
 from reportgen.narrative.formatting import Formatter
+from reportgen.render.charts import ChartSpec
 from reportgen.render.model import ReportModel, build_report_models
 from reportgen.render.notes import Notes, load_notes
 from reportgen.render.templates import TEMPLATE_SUFFIX, make_environment, render_template
@@ -119,38 +120,59 @@ class Renderer:
     def render_markdown(
         self, model: ReportModel, notes: Notes | None = None, *, draw_charts: bool = True
     ) -> tuple[str, dict[str, bytes]]:
-        """(Markdown text, {relative image path: PNG bytes}).
+        """(Markdown text, {relative image path: SVG or PNG bytes}).
 
-        ``draw_charts=False`` gives the same text without drawing the PNGs (the
+        ``draw_charts=False`` gives the same text without drawing the charts (the
         image links do not depend on the drawing), for callers that need only words.
         """
+        charts = self.chart_links(model)
+        text = self._markdown(model, notes, charts)
+        return text, self._draw(charts) if draw_charts else {}
+
+    def chart_links(self, model: ReportModel) -> dict[str, tuple[str, ChartSpec]]:
+        """Chart key (as templates name it) → (image path the Markdown links to, its spec)."""
         from reportgen.render.chart_specs import chart_specs
-        from reportgen.render.charts import render_chart
-        from reportgen.render.context import build_context
 
         basename = self.basename(model)
-        images: dict[str, bytes] = {}
-        image_paths: dict[str, str] = {}
-        for key, spec in chart_specs(model, self.options.language).items():
-            path = f"{basename}_files/{spec.name}.png"
-            if draw_charts:
-                images[path] = render_chart(spec, self.options.language)
-            image_paths[key] = f"![{spec.title}]({path})"
+        suffix = self.config.charts.image_format
+        return {
+            key: (f"{basename}_files/{spec.name}.{suffix}", spec)
+            for key, spec in chart_specs(model, self.options.language).items()
+        }
+
+    def _markdown(
+        self, model: ReportModel, notes: Notes | None, charts: dict[str, tuple[str, ChartSpec]]
+    ) -> str:
+        from reportgen.render.context import build_context
+
+        image_links = {key: f"![{spec.title}]({path})" for key, (path, spec) in charts.items()}
         chosen_notes = notes if notes is not None else self.options.notes
-        context = build_context(model, self.formatter, chosen_notes, image_paths)
+        context = build_context(model, self.formatter, chosen_notes, image_links)
         text = render_template(self.environment, model.kind + TEMPLATE_SUFFIX, context)
         text = tidy_markdown(text)
         if self.options.language.startswith("zh"):
             text = close_han_gaps(text)
-        return text, images
+        return text
+
+    def _draw(self, charts: dict[str, tuple[str, ChartSpec]]) -> dict[str, bytes]:
+        from reportgen.render.charts import render_chart
+
+        image_format = self.config.charts.image_format
+        return {
+            path: render_chart(spec, self.options.language, image_format)
+            for path, spec in charts.values()
+        }
 
     def render(self, model: ReportModel, notes: Notes | None = None) -> RenderedReport:
-        markdown, images = self.render_markdown(model, notes)
+        charts = self.chart_links(model)
+        markdown = self._markdown(model, notes, charts)
         basename = self.basename(model)
         title = unescape_markdown(markdown_title(markdown) or "") or basename
         files: dict[str, bytes] = {}
         if "md" in self.options.formats:
             files[f"{basename}.md"] = markdown.encode("utf-8")
+            # The Markdown links to the chart pictures; a Word file carries its own charts.
+            files.update(self._draw(charts))
         if self._docx is not None:
             from reportgen.render.docx import DocProperties
 
@@ -163,10 +185,8 @@ class Renderer:
                 language=self.options.language,
                 header_text=model.organisation or title,
             )
-            files[f"{basename}.docx"] = self._docx.build(markdown, images, properties)
-        if "md" in self.options.formats:
-            # The Markdown links to the charts; a Word file carries its own copies.
-            files.update(images)
+            word_charts = dict(charts.values())
+            files[f"{basename}.docx"] = self._docx.build(markdown, {}, properties, word_charts)
         return RenderedReport(
             basename=basename,
             files=dict(sorted(files.items())),

@@ -48,6 +48,10 @@ DESCRIPTIONS: dict[str, str] = {
     "max_calls_in_window": "us: calls to one debtor within the window above this are flagged.",
     "call_window_days": "us: length of that rolling window in days.",
     "days_after_rpc": "us: days after a right-party call in which another call is flagged.",
+    "charts": "How the Markdown's charts are drawn; Word files carry editable charts.",
+    "charts.image_format": (
+        '"svg" (vector, sharp at any size) or "png" (needs pip install \'reportgen[png]\').'
+    ),
     "engine": "DuckDB's resources (docs/engine.md); empty: DuckDB's own default.",
     "engine.memory_limit": (
         'Most memory DuckDB may use, with its unit ("8GB"); beyond it data goes to disk.'

@@ -1,0 +1,394 @@
+"""Word's own charts: a :class:`ChartSpec` becomes an editable chart part of the .docx.
+
+Each chart is a DrawingML chart part (``c:chartSpace``) with its figures in
+an embedded workbook, so Word and LibreOffice draw it, a user can restyle it,
+and "Edit Data" opens the numbers. The chart XML is python-pptx's: its chart
+writer and chart object model produce the same parts for PowerPoint, and a
+chart part is the same in Word. Only what python-pptx does not model is
+added here: the bar-plus-line combination on two axes, the east-Asian font,
+the language and square corners. The workbook is written by openpyxl and
+zipped with fixed times, so the Word file stays byte-deterministic.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+from docx.oxml.ns import nsdecls
+from lxml import etree
+from pptx.chart.axis import ValueAxis
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xmlwriter import ChartXmlWriter
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.oxml import parse_xml
+from pptx.util import Pt
+
+from reportgen.config import Fonts
+from reportgen.render.chart_style import (
+    BAR_COLOURS,
+    FIGURE_SIZE_INCHES,
+    LINE_COLOUR,
+    MAX_LABELLED_BARS,
+    SLANT_DEGREES,
+    TEXT_COLOUR,
+    TEXT_POINTS,
+    TITLE_POINTS,
+    VALUE_LABEL_POINTS,
+)
+from reportgen.render.charts import ChartSpec, ValueFormat, is_crowded, shown_spec
+from reportgen.render.docx_package import FIXED_ZIP_TIME, write_zip
+from reportgen.render.docx_text import escape_attribute, xml_text
+
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_NS = {"c": _C, "a": _A}
+# The workbook's own creation time: fixed, like the zip entries' times.
+_WORKBOOK_TIME = dt.datetime(*FIXED_ZIP_TIME)
+_SHEET = "Sheet1"  # python-pptx's chart XML refers to the figures on this sheet
+# Axis ids of the line's own (secondary) axes; python-pptx's fixed ids serve the bars.
+_SECONDARY_CATEGORY_AXIS, _SECONDARY_VALUE_AXIS = "50020", "50021"
+_EMU_PER_INCH = 914400
+# Excel number formats of the axes and labels. Chinese money is shown in 万/萬: the
+# format divides by 1,000 (the final comma) and puts a literal point before the last
+# digit: the common way Chinese spreadsheets show ten-thousands, which Excel and
+# LibreOffice both read (a quoted point; LibreOffice takes Excel's 0!.0 as a decimal).
+_MONEY_FORMATS = {
+    "zh-CN": ((1e8, '0"."00,,"亿"'), (1e4, '0"."0,"万"')),
+    "zh-TW": ((1e8, '0"."00,,"億"'), (1e4, '0"."0,"萬"')),
+    "en": ((1e6, '#,##0.0,,"M"'), (1e4, '#,##0,"K"')),
+}
+_PLAIN_MONEY = "#,##0"
+_PERCENT = "0.0%"
+_COUNT = "#,##0"
+# How the figures are kept in the workbook: exact cents and rates, whatever the axis shows.
+_CELL_FORMATS = {"money": "#,##0.00", "percent": "0.00%", "count": "#,##0"}
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The fonts and language of a chart's text: the report's own."""
+
+    fonts: Fonts
+    language: str
+
+
+def chart_part_xml(spec: ChartSpec, text: ChartText) -> bytes:
+    """The ``c:chartSpace`` of ``spec`` (without its workbook link)."""
+    spec = shown_spec(spec)
+    bars = spec.series if spec.kind != "bar_line" else spec.series[:1]
+    bar_format = number_format(spec.value_format, _known(bars), text.language)
+    chart_space = parse_xml(
+        _chart_xml(XL_CHART_TYPE.COLUMN_CLUSTERED, _chart_data(spec, bars, bar_format))
+    )
+    if spec.kind == "bar_line":
+        _add_line_on_second_axis(chart_space, spec, text.language)
+    chart = Chart(chart_space, None)
+    _style(chart, spec, bar_format, text.language)
+    _set_fonts(chart_space, text)
+    _square_corners_and_language(chart_space, text.language)
+    return etree.tostring(chart_space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def number_format(value_format: ValueFormat, values: list[float], language: str) -> str:
+    """The Excel number format of an axis and its labels, by the largest value shown."""
+    if value_format == "percent":
+        return _PERCENT
+    if value_format == "count":
+        return _COUNT
+    largest = max((abs(v) for v in values), default=0.0)
+    for size, code in _MONEY_FORMATS.get(language, _MONEY_FORMATS["en"]):
+        if largest >= size:
+            return code
+    return _PLAIN_MONEY
+
+
+def _chart_data(spec: ChartSpec, series, shown_format: str) -> CategoryChartData:
+    data = CategoryChartData(number_format=shown_format)
+    data.categories = spec.categories
+    for label, values in series:
+        data.add_series(label, tuple(_value(v) for v in values))
+    return data
+
+
+def _add_line_on_second_axis(chart_space, spec: ChartSpec, language: str) -> None:
+    """Graft the line series (python-pptx writes it as a chart of its own) onto the bars'
+    plot, on a category axis of its own (hidden) and a value axis on the right."""
+    label, values = spec.series[1]
+    data = CategoryChartData(number_format=number_format(spec.line_format, [], language))
+    data.categories = spec.categories
+    data.add_series(label, tuple(_value(v) for v in values))
+    line_space = parse_xml(_chart_xml(XL_CHART_TYPE.LINE_MARKERS, data))
+    line_chart = line_space.find("c:chart/c:plotArea/c:lineChart", _NS)
+    series = line_chart.find("c:ser", _NS)
+    # The workbook has the line's figures in the column after the bars'.
+    series.find("c:idx", _NS).set("val", "1")
+    series.find("c:order", _NS).set("val", "1")
+    for formula in series.iterfind(".//c:f", _NS):
+        formula.text = formula.text.replace("$B$", "$C$")
+    for ax_id, new in zip(
+        line_chart.findall("c:axId", _NS),
+        (_SECONDARY_CATEGORY_AXIS, _SECONDARY_VALUE_AXIS),
+        strict=True,
+    ):
+        ax_id.set("val", new)
+    plot_area = chart_space.find("c:chart/c:plotArea", _NS)
+    bar_chart = plot_area.find("c:barChart", _NS)
+    bar_chart.addnext(line_chart)
+    category_axis = copy.deepcopy(plot_area.find("c:catAx", _NS))
+    value_axis = copy.deepcopy(plot_area.find("c:valAx", _NS))
+    category_axis.find("c:axId", _NS).set("val", _SECONDARY_CATEGORY_AXIS)
+    category_axis.find("c:crossAx", _NS).set("val", _SECONDARY_VALUE_AXIS)
+    category_axis.find("c:delete", _NS).set("val", "1")
+    value_axis.find("c:axId", _NS).set("val", _SECONDARY_VALUE_AXIS)
+    value_axis.find("c:crossAx", _NS).set("val", _SECONDARY_CATEGORY_AXIS)
+    value_axis.find("c:axPos", _NS).set("val", "r")
+    value_axis.find("c:crosses", _NS).set("val", "max")
+    gridlines = value_axis.find("c:majorGridlines", _NS)
+    if gridlines is not None:
+        value_axis.remove(gridlines)
+    last_axis = plot_area.findall("c:valAx", _NS)[-1]
+    last_axis.addnext(category_axis)
+    category_axis.addnext(value_axis)
+
+
+def _style(chart: Chart, spec: ChartSpec, bar_format: str, language: str) -> None:
+    chart.has_title = True
+    chart.chart_title.text_frame.text = spec.title
+    title_font = chart.chart_title.text_frame.paragraphs[0].runs[0].font
+    title_font.size, title_font.bold = Pt(TITLE_POINTS), False
+    chart.font.size = Pt(TEXT_POINTS)
+    chart.font.color.rgb = _rgb(TEXT_COLOUR)
+    chart.has_legend = spec.kind != "bar"
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+
+    bar_plot = chart.plots[0]
+    bar_plot.gap_width = 25  # bars take 80% of a category's slot, as in the pictures
+    bar_plot.overlap = 0
+    for index, series in enumerate(bar_plot.series):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _rgb(BAR_COLOURS[index % len(BAR_COLOURS)])
+        series.invert_if_negative = False
+    bars = len(bar_plot.series) * len(spec.categories)
+    if spec.kind != "bar_line" and bars <= MAX_LABELLED_BARS:
+        bar_plot.has_data_labels = True
+        labels = bar_plot.data_labels
+        labels.number_format, labels.number_format_is_linked = bar_format, False
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        labels.font.size = Pt(VALUE_LABEL_POINTS)
+        labels.show_value = True
+
+    # Not chart.value_axis: with two value axes python-pptx returns the second.
+    value_axes = chart._chartSpace.valAx_lst
+    _format_value_axis(ValueAxis(value_axes[0]), bar_format, spec.value_axis_label)
+    if spec.kind == "bar_line":
+        line_plot = chart.plots[1]
+        line = line_plot.series[0]
+        line.format.line.color.rgb = _rgb(LINE_COLOUR)
+        line.format.line.width = Pt(1.5)
+        line.smooth = False
+        line.marker.style = XL_MARKER_STYLE.CIRCLE
+        line.marker.size = 5
+        line.marker.format.fill.solid()
+        line.marker.format.fill.fore_color.rgb = _rgb(LINE_COLOUR)
+        line.marker.format.line.color.rgb = _rgb(LINE_COLOUR)
+        rate_axis = ValueAxis(value_axes[1])
+        _format_value_axis(rate_axis, _PERCENT, spec.line_axis_label)
+        if min(_known(spec.series[1:]), default=0.0) >= 0:
+            rate_axis.minimum_scale = 0.0
+    category_axis = chart.category_axis
+    category_axis.has_major_gridlines = False
+    if is_crowded(spec.categories):
+        _slant_tick_labels(category_axis._element)
+
+
+def _format_value_axis(axis, code: str, title: str) -> None:
+    axis.tick_labels.number_format = code
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = axis._element.find("c:axPos", _NS).get("val") == "l"
+    if axis.has_major_gridlines:
+        axis.major_gridlines.format.line.color.rgb = _rgb("#D9D9D9")
+        axis.major_gridlines.format.line.width = Pt(0.5)
+    if title:
+        axis.has_title = True
+        axis.axis_title.text_frame.text = title
+        axis.axis_title.text_frame.paragraphs[0].runs[0].font.bold = False
+
+
+def _slant_tick_labels(axis_element) -> None:
+    """Category names turned up 35°, as the pictures slant them when many or long."""
+    tx_pr = axis_element.get_or_add_txPr()
+    tx_pr.find("a:bodyPr", _NS).set("rot", str(-SLANT_DEGREES * 60000))
+    tx_pr.find("a:bodyPr", _NS).set("vert", "horz")
+
+
+def _set_fonts(chart_space, text: ChartText) -> None:
+    """Every run property of the chart names the report's Latin and east-Asian fonts and its
+    language, so Word does not pick a Japanese face for Han characters."""
+    for properties in chart_space.iter(f"{{{_A}}}defRPr", f"{{{_A}}}rPr"):
+        properties.set("lang", text.language)
+        properties.set("altLang", "en-US")
+        for tag in ("latin", "ea", "cs"):
+            existing = properties.find(f"a:{tag}", _NS)
+            if existing is not None:
+                properties.remove(existing)
+        for tag, face in (("latin", text.fonts.latin), ("ea", text.fonts.east_asian)):
+            element = etree.SubElement(properties, f"{{{_A}}}{tag}")
+            element.set("typeface", face)
+
+
+def _square_corners_and_language(chart_space, language: str) -> None:
+    # Without roundedCorners="0" Word frames the chart in a rounded box; c:lang and both
+    # follow c:date1904 in the schema's order.
+    date1904 = chart_space.find("c:date1904", _NS)
+    lang = etree.Element(f"{{{_C}}}lang")
+    lang.set("val", language)
+    corners = etree.Element(f"{{{_C}}}roundedCorners")
+    corners.set("val", "0")
+    date1904.addnext(lang)
+    lang.addnext(corners)
+    # No frame round the chart and a white ground: as the pictures.
+    frame = etree.fromstring(
+        f'<c:spPr {nsdecls("c", "a")}><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill>'
+        "<a:ln><a:noFill/></a:ln></c:spPr>"
+    )
+    chart_space.find("c:chart", _NS).addnext(frame)
+
+
+def chart_workbook(spec: ChartSpec) -> bytes:
+    """The .xlsx "Edit Data" opens: categories in column A, one column per series, exact
+    figures (cents, rates) with a number format, laid out where the chart's formulas look."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    spec = shown_spec(spec)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _SHEET
+    formats = [spec.value_format] * len(spec.series)
+    if spec.kind == "bar_line":
+        formats[1] = spec.line_format
+    for column, ((label, values), shown) in enumerate(zip(spec.series, formats, strict=True), 2):
+        sheet.cell(row=1, column=column, value=label)
+        for row, value in enumerate(values, 2):
+            cell = sheet.cell(row=row, column=column, value=_value(value))
+            cell.number_format = _CELL_FORMATS[shown]
+        sheet.column_dimensions[get_column_letter(column)].width = 16
+    for row, category in enumerate(spec.categories, 2):
+        sheet.cell(row=row, column=1, value=category)
+    sheet.column_dimensions["A"].width = 24
+    book.properties.creator = "reportgen"
+    book.properties.created = book.properties.modified = _WORKBOOK_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(xlsx: bytes) -> bytes:
+    """The workbook re-zipped with fixed entry times; openpyxl stamps the time it saved."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    core = entries.get("docProps/core.xml")
+    if core is not None:
+        entries["docProps/core.xml"] = _fixed_core_times(core)
+    return write_zip(entries)
+
+
+def _fixed_core_times(core: bytes) -> bytes:
+    root = etree.fromstring(core)
+    stamp = _WORKBOOK_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for element in root.iter(
+        "{http://purl.org/dc/terms/}created", "{http://purl.org/dc/terms/}modified"
+    ):
+        element.text = stamp
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+class ChartEmbedder:
+    """Adds chart parts (with their workbooks) to one document and writes their drawings."""
+
+    def __init__(self, document_part, text: ChartText, width_emu: int) -> None:
+        self._part = document_part
+        self._text = text
+        self._width = width_emu
+        self._height = round(width_emu * FIGURE_SIZE_INCHES[1] / FIGURE_SIZE_INCHES[0])
+
+    def inline_drawing(self, spec: ChartSpec, shape_id: int, description: str) -> str:
+        """The ``w:drawing`` that shows ``spec`` as a chart part of the document."""
+        package = self._part.package
+        workbook = Part(
+            package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"),
+            CT.SML_SHEET,
+            chart_workbook(spec),
+            package,
+        )
+        chart_name = package.next_partname("/word/charts/chart%d.xml")
+        chart = _ChartPart(chart_name, CT.DML_CHART, b"", package)
+        workbook_id = chart.relate_to(workbook, RT.PACKAGE)
+        chart.set_blob(_with_workbook(chart_part_xml(spec, self._text), workbook_id))
+        chart_id = self._part.relate_to(chart, RT.CHART)
+        return (
+            f'<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" {nsdecls("wp")}>'
+            f'<wp:extent cx="{self._width}" cy="{self._height}"/>'
+            '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+            f'<wp:docPr id="{shape_id}" name="Chart {shape_id}" '
+            f'descr="{escape_attribute(xml_text(description))}"/>'
+            "<wp:cNvGraphicFramePr/>"
+            f'<a:graphic {nsdecls("a")}><a:graphicData uri="{_C}">'
+            f'<c:chart {nsdecls("c", "r")} r:id="{chart_id}"/>'
+            "</a:graphicData></a:graphic></wp:inline></w:drawing>"
+        )
+
+
+class _ChartPart(Part):
+    """A chart part whose XML is written after its workbook link has an id."""
+
+    def set_blob(self, blob: bytes) -> None:
+        self._blob = blob
+
+
+def _with_workbook(chart_xml: bytes, relationship_id: str) -> bytes:
+    root = etree.fromstring(chart_xml)
+    external = etree.SubElement(root, f"{{{_C}}}externalData")
+    external.set("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+                 relationship_id)  # fmt: skip
+    auto_update = etree.SubElement(external, f"{{{_C}}}autoUpdate")
+    auto_update.set("val", "0")
+    # The schema puts externalData after txPr: move txPr before it if python-pptx wrote one.
+    tx_pr = root.find("c:txPr", _NS)
+    if tx_pr is not None:
+        external.addprevious(tx_pr)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _value(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _known(series) -> list[float]:
+    return [v for _label, values in series for v in values if _value(v) is not None]
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#"))
+
+
+def chart_width_emu(max_width_emu: int) -> int:
+    """Charts are as wide as the figure, or the text, whichever is narrower."""
+    return min(max_width_emu, int(FIGURE_SIZE_INCHES[0] * _EMU_PER_INCH))
+
+
+def _chart_xml(chart_type, data: CategoryChartData) -> bytes:
+    """python-pptx's chart XML for ``data``, as bytes (it declares its encoding)."""
+    return ChartXmlWriter(chart_type, data).xml.encode("utf-8")
