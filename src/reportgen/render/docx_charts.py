@@ -46,7 +46,7 @@ from reportgen.render.chart_style import (
     VALUE_LABEL_POINTS,
 )
 from reportgen.render.charts import ChartSpec, ValueFormat, is_crowded, shown_spec
-from reportgen.render.docx_package import FIXED_ZIP_TIME, write_zip
+from reportgen.render.docx_package import FIXED_ZIP_TIME
 from reportgen.render.docx_text import escape_attribute, xml_text
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -290,29 +290,33 @@ def chart_workbook(spec: ChartSpec) -> bytes:
     sheet.column_dimensions["A"].width = 24
     book.properties.creator = "reportgen"
     book.properties.created = book.properties.modified = _WORKBOOK_TIME
+    return _workbook_bytes(book)
+
+
+def _workbook_bytes(book) -> bytes:
+    """The .xlsx of ``book`` with fixed entry times. openpyxl's own save stamps the time
+    it saved into the properties and every zip entry; its writer, given a zip that
+    stamps a fixed time, writes the same bytes for the same workbook."""
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    book.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED)
+    ExcelWriter(book, archive).save()  # closes the archive
+    return buffer.getvalue()
 
 
-def _fixed_zip(xlsx: bytes) -> bytes:
-    """The workbook re-zipped with fixed entry times; openpyxl stamps the time it saved."""
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
-    core = entries.get("docProps/core.xml")
-    if core is not None:
-        entries["docProps/core.xml"] = _fixed_core_times(core)
-    return write_zip(entries)
+class _FixedTimeZip(zipfile.ZipFile):
+    def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+        if isinstance(name, str):
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            name = info
+        super().writestr(name, data, compress_type, compresslevel)
 
-
-def _fixed_core_times(core: bytes) -> bytes:
-    root = etree.fromstring(core)
-    stamp = _WORKBOOK_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    for element in root.iter(
-        "{http://purl.org/dc/terms/}created", "{http://purl.org/dc/terms/}modified"
-    ):
-        element.text = stamp
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+        # openpyxl writes each worksheet to a temporary file first, then adds the file.
+        with open(filename, "rb") as source:
+            self.writestr(str(arcname or filename), source.read())
 
 
 class ChartEmbedder:
