@@ -222,3 +222,21 @@ def test_libreoffice_draws_the_charts_with_their_titles(tmp_path, properties):
     assert "按渠道回收金额" in compact
     assert "Recoverybymonth" in compact
     assert "12.3万" in compact  # the data label, in 万 as the format says
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(build_report, chart_path):
+    hostile = ChartSpec(
+        name="members",
+        kind="bar",
+        title="组员回收金额",
+        categories=("=HYPERLINK(A1)", "=1+1", "王小明"),
+        series=(("回收金额", (1.0, 2.0, 3.0)),),
+    )
+    _data, document = _chart_document(build_report, chart_path, hostile)
+    (part,) = _chart_parts(document)
+    (rel,) = [r for r in part.rels.values() if r.reltype == RT.PACKAGE]
+    with zipfile.ZipFile(io.BytesIO(rel.target_part.blob)) as workbook:
+        sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere
+    values = load_workbook(io.BytesIO(rel.target_part.blob))["Sheet1"]
+    assert values.cell(row=2, column=1).value == "=HYPERLINK(A1)"

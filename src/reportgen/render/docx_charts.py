@@ -280,17 +280,24 @@ def chart_workbook(spec: ChartSpec) -> bytes:
     if spec.kind == "bar_line":
         formats[1] = spec.line_format
     for column, ((label, values), shown) in enumerate(zip(spec.series, formats, strict=True), 2):
-        sheet.cell(row=1, column=column, value=label)
+        _text_cell(sheet, 1, column, label)
         for row, value in enumerate(values, 2):
             cell = sheet.cell(row=row, column=column, value=_value(value))
             cell.number_format = _CELL_FORMATS[shown]
         sheet.column_dimensions[get_column_letter(column)].width = 16
     for row, category in enumerate(spec.categories, 2):
-        sheet.cell(row=row, column=1, value=category)
+        _text_cell(sheet, row, 1, category)
     sheet.column_dimensions["A"].width = 24
     book.properties.creator = "reportgen"
     book.properties.created = book.properties.modified = _WORKBOOK_TIME
     return _workbook_bytes(book)
+
+
+def _text_cell(sheet, row: int, column: int, text: str) -> None:
+    """A cell holding ``text`` as text: a name such as ``=HYPERLINK(...)`` from the data
+    stays a string (openpyxl makes any value starting with "=" a formula)."""
+    cell = sheet.cell(row=row, column=column, value=text)
+    cell.data_type = "s"
 
 
 def _workbook_bytes(book) -> bytes:
