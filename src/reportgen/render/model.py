@@ -177,13 +177,19 @@ def build_report_models(
     previous = engine.period_metrics(previous_period) if engine.covers(previous_period) else None
     year_ago = engine.period_metrics(year_ago_period) if engine.covers(year_ago_period) else None
     monthly = {}
-    if any(report_kind(scope, period) == "review" for scope in scopes):
+    reviewed = [scope for scope in scopes if report_kind(scope, period) == "review"]
+    if reviewed:
         from reportgen.periods import parse_period
 
+        # Only year-end reviews have a month-by-month table: the months are computed for
+        # their collectors alone, not for every team and the centre besides.
+        month_engine = engine.narrowed(reviewed)
         for month in period.months:
             month_period = parse_period(month)
             monthly[month] = (
-                engine.period_metrics(month_period) if engine.covers(month_period) else None
+                month_engine.period_metrics(month_period)
+                if month_engine.covers(month_period)
+                else None
             )
     missing, uncovered = table_availability(dataset, period)
     roster = _roster(dataset)
