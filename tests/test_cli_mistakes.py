@@ -24,7 +24,7 @@ def _run(*args: str):
         (["archive", SAMPLE, "-p", "2024", "--out", "x", "--lang", "fr"], ["--lang", "zh-TW"]),
         (["metrics", SAMPLE, "-p", "2024-09", "--all", "--format", "xml"], ["--format", "json"]),
         (["report", SAMPLE, "-p", "2024/13", "--all"], ["--period", "2024-Q3"]),
-        (["report", SAMPLE, "-p", "2024-09", "--all", "--format", "pdf"], ["--format", "docx"]),
+        (["report", SAMPLE, "-p", "2024-09", "--all", "--format", "html"], ["--format", "docx"]),
         (["report", SAMPLE, "-p", "2024-09"], ["--collector", "--all"]),
         (["no-such-command"], ["no-such-command"]),
         (["report", SAMPLE, "-p", "2024-09", "--all", "--bogus"], ["--bogus"]),

@@ -72,7 +72,7 @@ class OneOf(CommaList):
 
 LANGS = OneOf("language", ("zh-CN", "zh-TW", "en"))
 LANG_LIST = CommaList("language", ("zh-CN", "zh-TW", "en"))
-REPORT_FORMATS = CommaList("format", ("md", "docx"))
+REPORT_FORMATS = CommaList("format", ("md", "docx", "pdf"))
 
 
 class CommandLineError(click.ClickException):
@@ -422,7 +422,7 @@ def metrics(
     default="md,docx",
     show_default=True,
     type=REPORT_FORMATS,
-    help="Comma-separated: md, docx.",
+    help="Comma-separated: md, docx, pdf.",
 )
 @click.option(
     "--notes",
@@ -544,7 +544,7 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
     type=LANG_LIST,
     help="Comma-separated languages [default: zh-CN].",
 )
-@click.option("--format", "formats", default="md,docx", show_default=True, type=REPORT_FORMATS)
+@click.option("--format", "formats", default="md,docx,pdf", show_default=True, type=REPORT_FORMATS)
 @click.option(
     "--notes",
     "notes_dir",

@@ -255,8 +255,9 @@ def test_notes_naming_no_one_stop_the_run_before_anything_is_written(tiny, tmp_p
 def test_unknown_language_or_format_is_refused():
     with pytest.raises(ReportgenError, match="unknown language 'fr'"):
         ArchiveOptions.build(languages="zh-CN,fr")
-    with pytest.raises(ReportgenError, match="unknown format 'pdf'"):
-        ArchiveOptions.build(languages="en", formats="md,pdf")
+    with pytest.raises(ReportgenError, match="unknown format 'html'"):
+        ArchiveOptions.build(languages="en", formats="md,html")
+    assert ArchiveOptions.build(languages="en").formats == ("md", "docx", "pdf")
     options = ArchiveOptions.build(languages=" en, zh-CN ,en", formats="docx", jobs=None)
     assert options.languages == ("en", "zh-CN") and options.formats == ("docx",)
     assert options.jobs >= 1

@@ -128,12 +128,12 @@ def test_report_errors_are_one_clear_line(csv_source, tmp_path):
         "--collector",
         "C001",
         "--format",
-        "pdf",
+        "html",
         "--out",
         tmp_path,
     )
     # A mistake in the command line itself: one line, exit 2, like every option's.
-    assert result.exit_code == 2 and "unknown format 'pdf'" in result.output
+    assert result.exit_code == 2 and "unknown format 'html'" in result.output
     assert len(result.output.strip().splitlines()) == 1
     result = run("report", csv_source, "-p", "2024-09", "--collector", "C999", "--out", tmp_path)
     assert result.exit_code == 1 and "C999" in result.output

@@ -11,7 +11,7 @@ from reportgen.choices import split_list
 from reportgen.config import LANGUAGES
 from reportgen.errors import ReportgenError
 
-FORMATS = ("md", "docx")
+FORMATS = ("md", "docx", "pdf")  # every one by default: the PDF/A is HR's copy
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ _OPEN_FLAGS = (
     | getattr(os, "O_BINARY", 0)
 )
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_DOCUMENT_SUFFIXES = {"md": ".md", "docx": ".docx"}
+_DOCUMENT_SUFFIXES = {"md": ".md", "docx": ".docx", "pdf": ".pdf"}
 
 
 @dataclass(frozen=True)

@@ -509,13 +509,13 @@ def _money_total(file: TableFile, header: str, total: float) -> Problem | None:
     if total < _MONEY_TOTAL_LIMIT:
         return None
     return Problem(
-            file.label,
-            None,
-            header,
-            f"amounts adding up to about {total / 100:.3g}",
-            f"a column whose amounts add up to less than {_MONEY_TOTAL_LIMIT / 100:.3g} "
-            f"(each amount at most {MAX_AMOUNT:,})",
-        )
+        file.label,
+        None,
+        header,
+        f"amounts adding up to about {total / 100:.3g}",
+        f"a column whose amounts add up to less than {_MONEY_TOTAL_LIMIT / 100:.3g} "
+        f"(each amount at most {MAX_AMOUNT:,})",
+    )
 
 
 def _repeated_headers(table: _LoadedTable, book: AliasBook, position_of: dict[str, int]) -> None:

@@ -141,9 +141,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         calls, connected, rpc_calls = call["contacts"], call["connected"], call["rpc"]
         active_days = int(active[scope][0][0]) if scope in active else 0
         accounts_attempted, reached, lost = attempted[scope]
-        book, covered = (
-            tuple(int(v) for v in coverage[scope][0]) if scope in coverage else (0, 0)
-        )
+        book, covered = tuple(int(v) for v in coverage[scope][0]) if scope in coverage else (0, 0)
         talk = round(call["talk_ms"] / 1000, _TALK_DECIMALS) if has_duration else None
         state[scope]["contacts"] = total
         state[scope]["right_party_contacts"] = sum(row["rpc"] for row in by_channel.values())

@@ -39,9 +39,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         f"{q.scoped('complaints', w.dates('t.received_on'))}) c GROUP BY 1, 2"
     )
     for scope in q.scopes:
-        received, upheld_count = (
-            tuple(int(v) for v in rows[scope][0]) if scope in rows else (0, 0)
-        )
+        received, upheld_count = tuple(int(v) for v in rows[scope][0]) if scope in rows else (0, 0)
         contacts = state[scope].get("contacts")
         out[scope].update(
             complaints=received,

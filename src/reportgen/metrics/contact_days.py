@@ -90,9 +90,7 @@ def split_counts(
         f"SELECT collector_id, {selected} FROM ("
         f"{derive(_only(rows, shared=False), 'collector_id')}) r GROUP BY collector_id"
     )
-    by_scope = q.by_scope(
-        q.rolled_up(single, "", ", ".join(f"sum(p.{alias})" for alias in counts))
-    )
+    by_scope = q.by_scope(q.rolled_up(single, "", ", ".join(f"sum(p.{alias})" for alias in counts)))
     regrouped = q.rolled_up(_only(rows, shared=True), keys, combine)
     shared = q.by_scope(
         f"SELECT scope_kind, scope_id, {selected} FROM ("

@@ -30,7 +30,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         return out
     judged = q.by_scope(_due_sql(q, judge="payments" in q.covered))
     for scope in q.scopes:
-        due, kept = (tuple(judged[scope][0]) if scope in judged else (0, 0))
+        due, kept = tuple(judged[scope][0]) if scope in judged else (0, 0)
         out[scope]["promises_due"] = int(due)
         if "payments" in q.covered:
             out[scope]["promises_kept"] = int(kept)
@@ -48,9 +48,9 @@ def _due_sql(q: PeriodQuery, *, judge: bool) -> str:
     promised amount, or number at least one when no amount was promised.
     """
     settings = q.config.promises
-    amount = "COALESCE(c.promise_amount, 0)" if q.store.has_column(
-        "contacts", "promise_amount"
-    ) else "0"
+    amount = (
+        "COALESCE(c.promise_amount, 0)" if q.store.has_column("contacts", "promise_amount") else "0"
+    )
     due = (
         "SELECT row_number() OVER () AS promise_no, c.collector_id, c.account_id, "
         f"CAST(c.contacted_at AS DATE) AS made_on, c.promise_date AS due_on, {amount} AS cents "

@@ -18,8 +18,8 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
 
     # By channel and by the account's bucket in the whole opening snapshot (whoever
     # held it); an account current or absent there is "other" (-1 here).
-    channel = "COALESCE(p.channel, 'other')" if q.store.has_column("payments", "channel") else (
-        "'other'"
+    channel = (
+        "COALESCE(p.channel, 'other')" if q.store.has_column("payments", "channel") else ("'other'")
     )
     parts = q.by_scope(
         f"SELECT p.scope_kind, p.scope_id, {channel}, {q.bucket('o.dpd')}, "

@@ -56,7 +56,8 @@ def run_demo(
     force: bool = False,
     source: Path | None = None,
 ) -> list[Path]:
-    """Render the demo reports (md and docx, with their charts) into ``out_dir``.
+    """Render the demo reports (md and docx, with their charts, and the review's PDF/A)
+    into ``out_dir``.
 
     ``source`` defaults to the bundled sample data. Returns the paths written.
     """
@@ -74,6 +75,7 @@ def run_demo(
     dataset = open_store(source, config)
     engine = MetricsEngine(dataset, config)
     renderer = Renderer(config, ReportOptions.build(language=language, formats="md,docx"))
+    pdf_renderer = Renderer(config, ReportOptions.build(language=language, formats="pdf"))
     models = [
         build_report_models(engine, parse_period(report.period), [report.scope], config)[0]
         for report in demo_reports(dataset)
@@ -84,10 +86,14 @@ def run_demo(
             Path(out_dir) / f"{renderer.basename(model)}.{suffix}"
             for model in models
             for suffix in ("md", "docx")
-        ],
+        ]
+        + [Path(out_dir) / f"{renderer.basename(models[-1])}.pdf"],
         force=force,
     )
     files: dict[str, bytes] = {}
     for model in models:
         files.update(renderer.render(model).files)
+    # And the year-end review as HR files it: a PDF/A.
+    review = models[-1]
+    files.update(pdf_renderer.render(review).files)
     return publish_files(Path(out_dir), files, force=force)

@@ -87,8 +87,7 @@ class Store:
             found = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
             columns[name] = tuple(c for c in COLUMN_TYPES[name] if c in found)
         row_counts = {
-            name: int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
-            for name in columns
+            name: int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]) for name in columns
         }
         months = tuple(
             row[0]

@@ -1,0 +1,194 @@
+"""PDF/A reports: what an archivist checks (PDF/A identification, output intent, fonts
+embedded, language, title, bookmarks) and what a reader checks (the title, the six
+sections in order, the key figures), in every language; and that nothing from the data
+runs as Typst code.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen.config import Config
+from reportgen.errors import TemplateError
+from reportgen.metrics import MetricsEngine
+from reportgen.periods import parse_period
+from reportgen.render.notes import parse_notes
+from reportgen.render.report import Renderer, ReportOptions, build_report_models
+from reportgen.scope import Scope
+from reportgen.store.open import open_store
+
+SECTIONS = {
+    "zh-CN": (
+        "一、工作概况",
+        "二、工作成果",
+        "三、工作方法与策略",
+        "四、问题与挑战",
+        "五、改进措施",
+        "六、未来工作计划",
+    ),
+    "zh-TW": (
+        "一、工作概況",
+        "二、工作成果",
+        "三、工作方法與策略",
+        "四、問題與挑戰",
+        "五、改進措施",
+        "六、未來工作計畫",
+    ),
+    "en": ("1. Overview", "2. Results", "3. Methods", "4. Problems", "5. Improvements", "6. Plans"),
+}
+PAGE_WORDS = {"zh-CN": "第 1 页 共", "zh-TW": "第 1 頁 共", "en": "Page 1 of"}
+
+
+@pytest.fixture(scope="module")
+def review_models(small_source):
+    config = Config()
+    store = open_store(small_source, config)
+    engine = MetricsEngine(store, config)
+    scopes = [Scope.collector("C001"), Scope.team("T01")]
+    return config, build_report_models(engine, parse_period("2024"), scopes, config)
+
+
+def _render(config, model, language, notes=None, templates_dir=None):
+    options = ReportOptions.build(language, "md,pdf", templates_dir=templates_dir)
+    report = Renderer(config, options).render(model, notes)
+    (pdf_name,) = [name for name in report.files if name.endswith(".pdf")]
+    markdown = next(v for k, v in report.files.items() if k.endswith(".md")).decode()
+    return report, report.files[pdf_name], markdown
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _metadata(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def _fonts(reader: PdfReader):
+    seen = {}
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descendant = descendant.get_object()
+                seen[str(descendant.get("/BaseFont"))] = descendant
+    return seen
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW", "en"])
+def test_a_review_is_pdf_a_with_embedded_fonts_language_title_and_bookmarks(
+    review_models, language
+):
+    config, (review, _team) = review_models
+    report, pdf, markdown = _render(config, review, language)
+    metadata = _metadata(pdf)
+    assert re.search(r"pdfaid:part(>|=\")2", metadata)
+    assert re.search(r"pdfaid:conformance(>|=\")B", metadata)
+    assert report.title in metadata
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == language
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert "/StructTreeRoot" in root  # tagged
+    fonts = _fonts(reader)
+    assert fonts
+    for name, font in fonts.items():
+        descriptor = font["/FontDescriptor"].get_object()
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), name
+        assert "NotoSansSC" in name  # the bundled font, never a system one
+    outline = reader.outline
+    assert outline and outline[0].title == report.title
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW", "en"])
+def test_the_pdf_says_what_the_markdown_says(review_models, language):
+    config, (review, team) = review_models
+    for model in (review, team):
+        report, pdf, markdown = _render(config, model, language)
+        text = _compact(_text(pdf))
+        assert _compact(report.title) in text
+        positions = [text.find(_compact(heading)) for heading in SECTIONS[language]]
+        assert -1 not in positions, positions
+        assert positions == sorted(positions)
+        # The key figures as the Markdown prints them (12,345.67 and 38.5%).
+        figures = re.findall(r"\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d%", markdown)
+        assert figures
+        for figure in figures[:15]:
+            assert figure in text
+        assert _compact(PAGE_WORDS[language]) in text
+
+
+def test_same_report_same_pdf_bytes(review_models):
+    config, (review, _team) = review_models
+    assert _render(config, review, "zh-CN")[1] == _render(config, review, "zh-CN")[1]
+
+
+HOSTILE = (
+    '#read("/etc/passwd")',
+    '#import "@preview/cetz:0.2.0"',
+    "$ x^2 $",
+    "= heading",
+    "x" * 200,
+)
+
+
+def test_typst_code_in_names_and_notes_is_printed_not_run(review_models):
+    config, (review, _team) = review_models
+    # Names are Markdown-escaped by the templates: *bold* and _it_ stay letters too.
+    name = "张三 #set page(fill: red) $ y $ *bold* _it_ <label> @ref back\\slash \\\\ #"
+    model = replace(review, scope=replace(review.scope, name=name))
+    lines = "\n".join(f"  - {yaml_quoted(text)}" for text in HOSTILE)
+    notes = parse_notes(f"overview:\n{lines}\n", origin="notes.yaml")
+    _report, pdf, markdown = _render(config, model, "en", notes=notes)
+    text = _compact(_text(pdf))
+    assert _compact(name) in text
+    for hostile in HOSTILE[:-1]:
+        assert _compact(hostile) in text, hostile
+    assert "root:" not in text  # /etc/passwd was not read
+    assert "x" * 120 in text  # the long word is set, broken where it must be
+
+
+def yaml_quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def test_an_organisations_style_file_sets_the_look(review_models, tmp_path):
+    config, (review, _team) = review_models
+    (tmp_path / "style.typ").write_text(
+        "#set page(header: align(right, text(size: 8pt)[ACME 信用卡中心]))\n"
+        '#show heading: set text(fill: rgb("#8B0000"))\n',
+        encoding="utf-8",
+    )
+    _report, pdf, _markdown = _render(config, review, "zh-CN", templates_dir=tmp_path)
+    assert "ACME信用卡中心" in _compact(_text(pdf))
+
+
+@pytest.mark.parametrize(
+    "style",
+    ['#import "@preview/cetz:0.2.0"', '#let x = read("/etc/passwd")', '#include "other.typ"'],
+)
+def test_a_style_file_may_not_reach_outside_its_document(review_models, tmp_path, style):
+    config, (review, _team) = review_models
+    (tmp_path / "style.typ").write_text(f"#set text(size: 11pt)\n{style}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"style\.typ, line 2"):
+        _render(config, review, "zh-CN", templates_dir=tmp_path)
+
+
+def test_the_demo_writes_the_reviews_pdf(demo_output):
+    out, paths = demo_output
+    pdfs = [p for p in paths if p.suffix == ".pdf"]
+    assert len(pdfs) == 1 and pdfs[0].name.endswith("_2024_zh-CN.pdf")
+    assert Path(pdfs[0]).read_bytes().startswith(b"%PDF-")
