@@ -508,7 +508,7 @@ def demo(out_dir: Path, lang: str, force: bool) -> None:
     """Render example reports from the bundled sample data.
 
     A collector's monthly summary, a team's quarterly report and a collector's
-    year-end review, in Markdown and Word.
+    year-end review, in Markdown and Word; the review also as a PDF/A.
 
     \b
     Example:

@@ -1,7 +1,7 @@
 """The real thing: `reportgen archive` on the bundled sample data, end to end.
 
-The whole sample year is archived once through the command line (--jobs 2, Markdown
-and Word); a two-collector cut of it is archived with --jobs 1 and --jobs 2, in English,
+The whole sample year is archived once through the command line (--jobs 2, Markdown,
+Word and PDF); a two-collector cut of it is archived with --jobs 1 and --jobs 2, in English,
 and the two archives must be byte-identical.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pdf_checks import assert_pdf_a
 from reportgen.archive import ArchiveOptions, build_archive, verify_archive
 from reportgen.cli import cli
 from reportgen.config import Config
@@ -95,6 +96,15 @@ def test_every_collector_and_team_has_its_review_and_report(archive, sample):
     for image in (line for line in review.splitlines() if line.startswith("![")):
         target = image[image.index("](") + 2 : -1]
         assert (archive / f"collectors/{first}" / target).is_file()
+
+
+def test_every_pdf_of_the_archive_is_pdf_a_with_its_reports_title(archive):
+    pdfs = sorted(archive.rglob("*.pdf"))
+    assert len(pdfs) == len(list(archive.rglob("*.docx"))) > 0
+    for pdf in pdfs:
+        markdown = pdf.with_suffix(".md").read_text(encoding="utf-8")
+        title = markdown.splitlines()[0].removeprefix("# ").replace("\\", "")
+        assert_pdf_a(pdf.read_bytes(), "zh-CN", title)
 
 
 def test_jobs_1_and_jobs_2_give_byte_identical_archives(archives):

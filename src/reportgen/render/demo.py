@@ -2,8 +2,9 @@
 
 What a new user runs first: a collector's monthly summary, the collector's
 team's quarterly report and the collector's year-end review, each in Markdown
-and Word. The collector is the first on the roster and the periods end with
-the data's last month, so the demo follows the sample data wherever it ends.
+and Word, and the review as the PDF/A HR would file. The collector is the first
+on the roster and the periods end with the data's last month, so the demo
+follows the sample data wherever it ends.
 All files are rendered in memory and checked against existing ones before the
 first is written: a refused run leaves the folder as it was.
 """

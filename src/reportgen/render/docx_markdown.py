@@ -76,6 +76,14 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+@functools.lru_cache(maxsize=2)
+def parsed_markdown(text: str) -> tuple[Token, ...]:
+    """The tokens of ``text``, parsed once for the Word and the PDF writer alike (the
+    last two documents are kept: parsing a review takes longer than writing its PDF).
+    Neither writer changes a token."""
+    return tuple(markdown_parser().parse(text))
+
+
 @dataclass(frozen=True)
 class _Format:
     bold: bool = False
@@ -171,7 +179,7 @@ class MarkdownWriter:
     # --- blocks ------------------------------------------------------------------------
 
     def write(self, markdown: str) -> None:
-        tokens = markdown_parser().parse(markdown)
+        tokens = parsed_markdown(markdown)
         index = 0
         while index < len(tokens):
             index = self._block(tokens, index)

@@ -22,6 +22,7 @@ from reportgen.store import Store
 
 if TYPE_CHECKING:
     from reportgen.metrics import MetricsEngine
+    from reportgen.metrics.engine import PeriodMetrics
     from reportgen.periods import Period
 
 ReportKind = Literal["collector", "team", "review"]
@@ -164,6 +165,66 @@ def report_kind(scope: Scope, period: Period) -> ReportKind:
     return "team"
 
 
+MONTH_THREADS = 2  # months computed at once, beside the period's own figures
+
+
+class MonthlyMetrics:
+    """A year-end review's month-by-month figures, computed in threads while the caller
+    computes the period's own (the year, the year before): each month is a dozen small
+    queries that leave a core idle, so two months and the year run side by side.
+
+    Only the reviewed collectors are computed, not every team and the centre besides.
+    Each thread queries through its own connection (see Store.on_own_connection).
+    """
+
+    def __init__(self, engine: MetricsEngine, reviewed: list[Scope], period: Period) -> None:
+        self._months = list(period.months) if reviewed else []
+        self._engines = [
+            engine.narrowed(reviewed, own_connection=True)
+            for _ in range(min(MONTH_THREADS, len(self._months)))
+        ]
+        self._pool = None
+        self._futures: list = []
+
+    def __enter__(self) -> MonthlyMetrics:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self._engines:
+            self._pool = ThreadPoolExecutor(len(self._engines), thread_name_prefix="months")
+            self._futures = [
+                self._pool.submit(self._compute, engine, self._months[index :: len(self._engines)])
+                for index, engine in enumerate(self._engines)
+            ]
+        return self
+
+    @staticmethod
+    def _compute(engine: MetricsEngine, months: list[str]) -> dict[str, PeriodMetrics | None]:
+        from reportgen.periods import parse_period
+
+        found = {}
+        for month in months:
+            month_period = parse_period(month)
+            found[month] = (
+                engine.period_metrics(month_period) if engine.covers(month_period) else None
+            )
+        return found
+
+    def result(self) -> dict[str, PeriodMetrics | None]:
+        """Month → its metrics (None where the snapshots do not cover it), in order."""
+        found: dict[str, PeriodMetrics | None] = {}
+        for future in self._futures:
+            found.update(future.result())
+        return {month: found[month] for month in self._months}
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pool is not None:
+            # On an error in the caller, wait for the threads (queries cannot be
+            # abandoned mid-way) and drop their results.
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        for engine in self._engines:
+            engine.store.close()
+
+
 def build_report_models(
     engine: MetricsEngine, period: Period, scopes: list[Scope], config: Config
 ) -> list[ReportModel]:
@@ -172,25 +233,17 @@ def build_report_models(
 
     dataset: Store = engine.store
     engine.require(scopes, members=True)
-    current = engine.period_metrics(period)
-    previous_period, year_ago_period = period.previous(), period.year_ago()
-    previous = engine.period_metrics(previous_period) if engine.covers(previous_period) else None
-    year_ago = engine.period_metrics(year_ago_period) if engine.covers(year_ago_period) else None
-    monthly = {}
     reviewed = [scope for scope in scopes if report_kind(scope, period) == "review"]
-    if reviewed:
-        from reportgen.periods import parse_period
-
-        # Only year-end reviews have a month-by-month table: the months are computed for
-        # their collectors alone, not for every team and the centre besides.
-        month_engine = engine.narrowed(reviewed)
-        for month in period.months:
-            month_period = parse_period(month)
-            monthly[month] = (
-                month_engine.period_metrics(month_period)
-                if month_engine.covers(month_period)
-                else None
-            )
+    with MonthlyMetrics(engine, reviewed, period) as months_running:
+        current = engine.period_metrics(period)
+        previous_period, year_ago_period = period.previous(), period.year_ago()
+        previous = (
+            engine.period_metrics(previous_period) if engine.covers(previous_period) else None
+        )
+        year_ago = (
+            engine.period_metrics(year_ago_period) if engine.covers(year_ago_period) else None
+        )
+        monthly = months_running.result()
     missing, uncovered = table_availability(dataset, period)
     roster = _roster(dataset)
 

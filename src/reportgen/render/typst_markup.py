@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from markdown_it.tree import SyntaxTreeNode
 
 from reportgen.errors import TemplateError
-from reportgen.render.docx_markdown import PAGE_BREAK, WIDE_TABLE_COLUMNS, markdown_parser
+from reportgen.render.docx_markdown import PAGE_BREAK, WIDE_TABLE_COLUMNS, parsed_markdown
 
 _ALIGNMENTS = {"text-align:right": "right", "text-align:center": "center"}
 # Links a PDF may carry: web pages and mail. Anything else is shown as its text only.
@@ -51,7 +51,7 @@ class TypstWriter:
     images: dict[str, str]
 
     def write(self, markdown: str) -> str:
-        tree = SyntaxTreeNode(markdown_parser().parse(markdown))
+        tree = SyntaxTreeNode(list(parsed_markdown(markdown)))
         return self._blocks(tree.children)
 
     # --- blocks ------------------------------------------------------------------------

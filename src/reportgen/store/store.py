@@ -14,7 +14,7 @@ every dated table (for coverage).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -57,6 +57,12 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def on_own_connection(self) -> Store:
+        """The same tables through a second connection to the same database, for another
+        thread: a DuckDB connection is used by one thread at a time, and each has its own
+        temporary tables (the metrics' scopes and contact days)."""
+        return replace(self, con=self.con.cursor())
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, engine: Engine | None = None) -> Store:
