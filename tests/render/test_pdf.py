@@ -23,26 +23,8 @@ from reportgen.render.notes import parse_notes
 from reportgen.render.report import Renderer, ReportOptions, build_report_models
 from reportgen.scope import Scope
 from reportgen.store.open import open_store
+from section_headings import SECTION_HEADINGS
 
-SECTIONS = {
-    "zh-CN": (
-        "一、工作概况",
-        "二、工作成果",
-        "三、工作方法与策略",
-        "四、问题与挑战",
-        "五、改进措施",
-        "六、未来工作计划",
-    ),
-    "zh-TW": (
-        "一、工作概況",
-        "二、工作成果",
-        "三、工作方法與策略",
-        "四、問題與挑戰",
-        "五、改進措施",
-        "六、未來工作計畫",
-    ),
-    "en": ("1. Overview", "2. Results", "3. Methods", "4. Problems", "5. Improvements", "6. Plans"),
-}
 PAGE_WORDS = {"zh-CN": "第 1 页 共", "zh-TW": "第 1 頁 共", "en": "Page 1 of"}
 
 
@@ -90,7 +72,7 @@ def test_the_pdf_says_what_the_markdown_says(review_models, language):
         report, pdf, markdown = _render(config, model, language)
         text = _compact(_text(pdf))
         assert _compact(report.title) in text
-        positions = [text.find(_compact(heading)) for heading in SECTIONS[language]]
+        positions = [text.find(_compact(heading)) for heading in SECTION_HEADINGS[language]]
         assert -1 not in positions, positions
         assert positions == sorted(positions)
         # The key figures as the Markdown prints them (12,345.67 and 38.5%).

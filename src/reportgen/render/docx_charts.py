@@ -93,7 +93,7 @@ def chart_part_xml(spec: ChartSpec, text: ChartText) -> bytes:
     if spec.kind == "bar_line":
         _add_line_on_second_axis(chart_space, spec, text.language)
     chart = Chart(chart_space, None)
-    _style(chart, spec, bar_format, text.language)
+    _style(chart, spec, bar_format)
     _set_fonts(chart_space, text)
     _square_corners_and_language(chart_space, text.language)
     return etree.tostring(chart_space, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -161,7 +161,7 @@ def _add_line_on_second_axis(chart_space, spec: ChartSpec, language: str) -> Non
     category_axis.addnext(value_axis)
 
 
-def _style(chart: Chart, spec: ChartSpec, bar_format: str, language: str) -> None:
+def _style(chart: Chart, spec: ChartSpec, bar_format: str) -> None:
     chart.has_title = True
     chart.chart_title.text_frame.text = spec.title
     title_font = chart.chart_title.text_frame.paragraphs[0].runs[0].font
