@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import ConfigError
-from reportgen.small_files import SmallFileError, read_small_file
+from reportgen.small_files import SmallFileError, read_small_text
 
 DEFAULT_CONFIG_NAME = "reportgen.toml"
 LANGUAGES = ("zh-CN", "zh-TW", "en")
@@ -204,13 +204,9 @@ def load_config(path: Path | str | None = None, *, cwd: Path | None = None) -> C
 def _read_config_text(path: Path) -> str:
     """The file's text: at most CONFIG_LIMIT_BYTES of UTF-8, or one ConfigError naming it."""
     try:
-        data = read_small_file(path, CONFIG_LIMIT_BYTES, what="configuration file")
+        return read_small_text(path, CONFIG_LIMIT_BYTES, what="configuration file")
     except SmallFileError as exc:
         raise ConfigError(str(exc)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def _parse_toml(text: str, path: Path) -> dict[str, Any]:

@@ -39,6 +39,20 @@ def kind_of(mode: int) -> str:
     return f"a {kind_name(mode)}"
 
 
+def read_small_text(path: Path, limit: int, *, what: str, encoding: str = "utf-8") -> str:
+    """:func:`read_small_file` decoded: text that is not UTF-8 is one :class:`SmallFileError`
+    naming the file and the first byte that is not (``encoding`` "utf-8-sig" also drops a
+    byte-order mark)."""
+    data = read_small_file(path, limit, what=what)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SmallFileError(
+            f"{path}: not UTF-8 text (byte {exc.start}); a {what} must be UTF-8 text: "
+            "save it as UTF-8"
+        ) from None
+
+
 def read_small_file(path: Path, limit: int, *, what: str) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them; else one
     :class:`SmallFileError` naming the file (``what`` it is, e.g. "notes file") and why:

@@ -35,7 +35,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from reportgen.errors import ReportgenError
-from reportgen.small_files import SmallFileError, read_small_file
+from reportgen.small_files import SmallFileError, read_small_text
 
 SECTIONS = ("overview", "results", "methods", "problems", "improvements", "plans")
 
@@ -173,11 +173,7 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 def load_notes(path: Path | str) -> Notes:
     path = Path(path)
     try:
-        data = read_small_file(path, NOTES_LIMIT_BYTES, what="notes file")
+        text = read_small_text(path, NOTES_LIMIT_BYTES, what="notes file", encoding="utf-8-sig")
     except SmallFileError as exc:
         raise NotesError(str(exc)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NotesError(f"{path}: notes must be UTF-8 text") from None
     return parse_notes(text, origin=str(path))

@@ -160,16 +160,12 @@ def read_style(templates_dir: Path | None) -> str:
     path = Path(templates_dir) / STYLE_FILE
     if not path.is_file():
         return ""
-    from reportgen.small_files import SmallFileError, read_small_file
+    from reportgen.small_files import SmallFileError, read_small_text
 
     try:
-        data = read_small_file(path, STYLE_LIMIT_BYTES, what="Typst style file")
+        style = read_small_text(path, STYLE_LIMIT_BYTES, what="Typst style file")
     except SmallFileError as error:
         raise TemplateError(str(error)) from None
-    try:
-        style = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TemplateError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     found = _STYLE_REFUSED.search(style)
     if found:
         line = style.count("\n", 0, found.start()) + 1
