@@ -14,7 +14,26 @@ import click
 from reportgen import __version__
 from reportgen.errors import ReportgenError
 
-SOURCE = click.Path(exists=True, path_type=Path)
+
+class SourceArgument(click.ParamType):
+    """SOURCE: a folder, workbook or ``.duckdb`` file that exists, or a database URL
+    (``postgresql://user@host/db``, ``sqlite:///centre.db``)."""
+
+    name = "source"
+    _path = click.Path(exists=True, path_type=Path)
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        from reportgen.store.database_url import looks_like_url, parse_database_url
+
+        if not isinstance(value, str) or not looks_like_url(value):
+            return self._path.convert(value, param, ctx)
+        try:
+            return parse_database_url(value)
+        except ReportgenError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SOURCE = SourceArgument()
 
 
 class CommaList(click.ParamType):

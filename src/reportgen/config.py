@@ -163,6 +163,22 @@ class Engine:
 
 
 @dataclass(frozen=True)
+class Database:
+    """Where a database source (postgresql://, sqlite:///) keeps the six tables.
+
+    ``tables`` maps a table (``contacts``) to the table or view that holds it
+    (``催收记录``); ``columns`` maps a table to ``{column: database column}``
+    (``{"contacted_at": "联系时间"}``). Tables and columns not named here are found
+    by the same names and aliases as in files. ``schema`` is PostgreSQL's schema
+    (empty: the server's search path).
+    """
+
+    schema: str = ""
+    tables: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Charts:
     """How the Markdown's charts are drawn (Word files carry their own, editable charts)."""
 
@@ -185,6 +201,7 @@ class Config:
     aliases: Aliases = field(default_factory=Aliases)
     engine: Engine = field(default_factory=Engine)
     charts: Charts = field(default_factory=Charts)
+    database: Database = field(default_factory=Database)
     source: Path | None = None  # the file the settings came from, if any
 
 
@@ -244,6 +261,8 @@ def config_from_dict(raw: dict[str, Any], *, origin: str = "configuration") -> C
             values[key] = _aliases_from_dict(value, origin)
         elif key == "compliance":
             values[key] = _compliance_from_dict(value, origin)
+        elif key == "database":
+            values[key] = _database_from_dict(value, origin)
         elif key in {f.name for f in fields(Config)} and key != "source":
             values[key] = _merge(getattr(config, key), value, f"{origin}: [{key}]")
         elif not isinstance(value, dict):
@@ -371,6 +390,53 @@ def _aliases_from_dict(value: Any, origin: str) -> Aliases:
         else:
             raise ConfigError(f"{where}: unknown setting '{key}'")
     return Aliases(headers=headers, values=values)
+
+
+def _database_from_dict(value: Any, origin: str) -> Database:
+    """[database]: schema, [database.tables] and [database.columns.<table>], all checked."""
+    from reportgen.data.dataset import TABLES
+    from reportgen.data.sql_schema import COLUMN_TYPES
+
+    where = f"{origin}: [database]"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of settings")
+    schema, tables, columns = "", {}, {}
+    for key, item in value.items():
+        if key == "schema":
+            if not isinstance(item, str):
+                raise ConfigError(f"{where} schema: expected text, found {item!r}")
+            schema = item
+        elif key == "tables":
+            tables = _name_pairs(item, TABLES, f"{where}.tables", "table")
+        elif key == "columns":
+            if not isinstance(item, dict):
+                raise ConfigError(f"{where}.columns: expected a table per table name")
+            for table, mapping in item.items():
+                if table not in TABLES:
+                    raise ConfigError(
+                        f"{where}.columns: unknown table {table!r}; expected one of "
+                        + ", ".join(TABLES)
+                    )
+                columns[table] = _name_pairs(
+                    mapping, tuple(COLUMN_TYPES[table]), f"{where}.columns.{table}", "column"
+                )
+        else:
+            raise ConfigError(f"{where}: unknown setting '{key}'")
+    return Database(schema=schema, tables=tables, columns=columns)
+
+
+def _name_pairs(item: Any, known: tuple[str, ...], where: str, what: str) -> dict[str, str]:
+    """``{canonical name: name in the database}``, every key known and every value text."""
+    if not isinstance(item, dict):
+        raise ConfigError(f'{where}: expected {what} = "name in the database" pairs')
+    for key, name in item.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown {what} {key!r}; expected one of {', '.join(known)}"
+            )
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where} {key}: expected the name in the database, found {name!r}")
+    return dict(item)
 
 
 def _check(config: Config, origin: str) -> None:

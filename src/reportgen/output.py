@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from reportgen.errors import OutputError
+from reportgen.store.database_url import DatabaseUrl
 
 # --------------------------------------------------------------------------- names
 
@@ -103,7 +104,7 @@ Inputs = Iterable[tuple[str, "Path | None"]]
 
 
 def run_inputs(
-    source: Path | None,
+    source: Path | DatabaseUrl | None,
     data_files: Iterable[Path],
     settings_file: Path | None,
     *,
@@ -111,7 +112,10 @@ def run_inputs(
     templates: Path | None = None,
     reference_docx: Path | None = None,
 ) -> list[tuple[str, Path | None]]:
-    """Everything a ``report`` or ``archive`` run reads, named for messages."""
+    """Everything a ``report`` or ``archive`` run reads, named for messages (a database
+    server is no file: only a SQLite file's path is among them)."""
+    if isinstance(source, DatabaseUrl):
+        source = source.path
     return [
         ("the data source", source),
         *(("the data file", path) for path in data_files),

@@ -31,6 +31,7 @@ from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows
 from reportgen.data.read_csv import StreamInterrupted, read_csv_chunks, read_csv_table
 from reportgen.data.read_parquet import read_parquet_chunks
 from reportgen.data.read_source import TableFile, locate_tables, sheet_for_table, source_label
+from reportgen.data.read_sqlite import read_sqlite_chunks, sqlite_tables
 from reportgen.data.read_xlsx import read_sheet
 from reportgen.data.schema import SCHEMA, Kind
 from reportgen.data.sink import TableSink
@@ -38,6 +39,12 @@ from reportgen.data.validate_cells import Reading, convert_column
 from reportgen.data.validate_errors import UnlistedDataError
 from reportgen.data.validate_rules import RuleBreach
 from reportgen.errors import ConfigError, DataError, Problem
+from reportgen.store.database_url import DatabaseUrl
+from reportgen.store.mapping import (
+    database_alias_book,
+    locate_database_tables,
+    missing_named_columns,
+)
 
 __all__ = ["load_into", "load_source"]
 
@@ -136,7 +143,7 @@ def load_source(
 
 def load_into(
     con: duckdb.DuckDBPyConnection,
-    source: Path | str,
+    source: Path | str | DatabaseUrl,
     config: Config | None = None,
     *,
     skip_bad_rows: bool = False,
@@ -147,18 +154,21 @@ def load_into(
     Raises :class:`DataError` listing every problem found, per file; the tables
     written so far are then of no use (the caller discards the database).
     """
-    source = Path(source)
     config = config or Config()
     chunk_rows = chunk_rows or CHUNK_ROWS
     book = build_alias_book(config.aliases)
     reading = Reading(config.organisation.currency, _checked_zone(config.organisation.timezone))
-    if not source.exists():
-        raise DataError(
-            [Problem(str(source), None, None, "nothing at this path", "a folder or .xlsx workbook")]
-        )
-    files, fatal = locate_tables(source)
-    if not fatal:  # a source that is not a folder or workbook has no tables to miss
-        fatal.extend(_missing_table(source, t) for t in REQUIRED_TABLES if t not in files)
+    if isinstance(source, DatabaseUrl):
+        book = database_alias_book(book, config.database)
+        files, fatal = _locate_in_sqlite(source, config)
+    else:
+        source = Path(source)
+        if not source.exists():
+            found = "nothing at this path"
+            raise DataError([Problem(str(source), None, None, found, "a folder or .xlsx workbook")])
+        files, fatal = locate_tables(source)
+        if not fatal:  # a source that is not a folder or workbook has no tables to miss
+            fatal.extend(_missing_table(source, t) for t in REQUIRED_TABLES if t not in files)
 
     run = _Run(
         book=book,
@@ -254,6 +264,11 @@ def _chunks(file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | N
         column = book.column_for_header(file.table, header)
         return SCHEMA[file.table].column(column).kind if column else None  # type: ignore[union-attr]
 
+    if file.database_table is not None:
+        return read_sqlite_chunks(
+            file.path, file.table, file.database_table, file.label, header_kind,
+            chunk_rows or 1 << 30,
+        )  # fmt: skip
     if chunk_rows is not None and file.format in (".csv", ".csv.gz"):
         return read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows)
     if chunk_rows is not None and file.format in (".parquet", ".pq"):
@@ -394,6 +409,25 @@ def _checked_zone(name: str) -> str:
             'expected an IANA name such as "Asia/Shanghai"'
         ) from None
     return name
+
+
+def _locate_in_sqlite(
+    source: DatabaseUrl, config: Config
+) -> tuple[dict[str, TableFile], list[Problem]]:
+    """The tables of a SQLite file, found as [database] says or by name, as TableFiles."""
+    assert source.path is not None
+    try:
+        listed = sqlite_tables(source.path)
+    except UnreadableFile as exc:
+        return {}, [Problem(source.shown, None, None, exc.found, exc.expected)]
+    found, problems = locate_database_tables(source.shown, list(listed), config.database)
+    files = {}
+    for table, located in found.items():
+        problems.extend(missing_named_columns(located, listed[located.name], config.database))
+        files[table] = TableFile(
+            table, source.path, located.label, database_table=located.name
+        )
+    return files, problems
 
 
 def _missing_table(source: Path, table: str) -> Problem:

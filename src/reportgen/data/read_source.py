@@ -29,6 +29,7 @@ class TableFile:
     path: Path
     label: str  # how messages name it: "accounts.csv" or "data.xlsx (sheet 账户)"
     sheet: str | None = None  # the sheet, for a table inside a workbook
+    database_table: str | None = None  # the table or view, for a table of a SQLite file
 
     @property
     def format(self) -> str:

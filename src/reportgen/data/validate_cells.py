@@ -140,7 +140,7 @@ def _as_code(cells: pd.Series, column: Column, value_map: dict[str, str]):
     # Map each distinct value once (Arrow's dictionary encoding), then take.
     encoded = pc.dictionary_encode(_text_array(cells))
     allowed = set(column.allowed) if column.kind is Kind.CODE else {"true", "false"}
-    mapped = [_lookup(str(u), value_map, allowed) for u in encoded.dictionary.to_pylist()]
+    mapped = [lookup_code(str(u), value_map, allowed) for u in encoded.dictionary.to_pylist()]
     indices = encoded.indices
     values = pa.array(mapped, pa.string()).take(indices)
     codes = np.array(pc.fill_null(indices, -1), dtype=np.int64)
@@ -149,7 +149,8 @@ def _as_code(cells: pd.Series, column: Column, value_map: dict[str, str]):
     return pd.Series(values.to_pandas(), dtype="str"), known[codes]
 
 
-def _lookup(value: str, value_map: dict[str, str], allowed: set[str]) -> str | None:
+def lookup_code(value: str, value_map: dict[str, str], allowed: set[str]) -> str | None:
+    """The canonical code a cell's value stands for (aliases, case, spelling), or None."""
     found = value_map.get(name_key(value), name_key(value))
     return found if found in allowed else None
 

@@ -57,7 +57,9 @@ def channel_counts(q: PeriodQuery) -> dict[ScopeKey, dict[str, dict[str, int]]]:
     has_amount = q.store.has_column("contacts", "promise_amount")
     has_duration = q.store.has_column("contacts", "duration_s")
     promised = "CASE WHEN c.outcome = 'promise' THEN COALESCE(c.promise_amount, 0) ELSE 0 END"
-    talk = "CAST(round(COALESCE(c.duration_s, 0) * 1000) AS BIGINT)"
+    # Half a millisecond rounds up, in every engine (PostgreSQL's round of a double
+    # rounds half to even, DuckDB's away from zero); durations are never negative.
+    talk = "CAST(floor(COALESCE(c.duration_s, 0) * 1000 + 0.5) AS BIGINT)"
     is_promise = flag("c.outcome = 'promise'")
     per_collector = (
         "SELECT c.collector_id, c.channel, count(*) AS contacts, "

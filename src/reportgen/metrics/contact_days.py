@@ -51,13 +51,14 @@ def create(q: PeriodQuery) -> None:
         f"sum({flag(one_of('outcome', RIGHT_PARTY_OUTCOMES))}) AS rpc",
         f"sum({invalid}) AS invalid",
     ]
+    drop(q)  # CREATE OR REPLACE TABLE is DuckDB's alone
     q.execute(
-        f"CREATE OR REPLACE TEMP TABLE {CONTACT_DAYS} AS SELECT collector_id, account_id, "
+        f"CREATE TEMP TABLE {CONTACT_DAYS} AS SELECT collector_id, account_id, "
         f"CAST(contacted_at AS DATE) AS day, {', '.join(columns)} FROM ("
         f"{q.rows('contacts', q.window.times('contacted_at'))}) c GROUP BY 1, 2, 3"
     )
     q.execute(
-        f"CREATE OR REPLACE TEMP TABLE {SHARED_ACCOUNTS} AS SELECT account_id "
+        f"CREATE TEMP TABLE {SHARED_ACCOUNTS} AS SELECT account_id "
         f"FROM {CONTACT_DAYS} GROUP BY account_id HAVING count(DISTINCT collector_id) > 1"
     )
 

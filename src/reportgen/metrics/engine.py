@@ -272,17 +272,7 @@ class MetricsEngine:
             if ALL_KEY in wanted:
                 rows.append((collector, "all", ""))
         frame = pd.DataFrame(rows, columns=["collector_id", "scope_kind", "scope_id"], dtype=object)
-        con = self.store.con
-        con.register("reportgen_scope_rows", frame)
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {SCOPES_TABLE} AS SELECT "
-                "CAST(collector_id AS VARCHAR) AS collector_id, "
-                "CAST(scope_kind AS VARCHAR) AS scope_kind, "
-                "CAST(scope_id AS VARCHAR) AS scope_id FROM reportgen_scope_rows"
-            )
-        finally:
-            con.unregister("reportgen_scope_rows")
+        self.store.create_temp_table(SCOPES_TABLE, frame)
 
 
 def _channel_activity(channels: dict[str, dict[str, int]]) -> dict:

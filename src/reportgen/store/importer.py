@@ -20,12 +20,13 @@ from reportgen.data.dataset import TABLES
 from reportgen.data.sql_schema import SCHEMA_VERSION
 from reportgen.errors import OutputError
 from reportgen.output import refuse_existing, refuse_replacing_inputs, run_inputs
+from reportgen.store.database_url import DatabaseUrl
 from reportgen.store.store import connection_settings, sort_by_date
 from reportgen.store.stored_file import FORMAT_NAME, write_meta
 
 
 def import_source(
-    source: Path,
+    source: Path | DatabaseUrl,
     target: Path,
     config: Config,
     *,
@@ -39,6 +40,11 @@ def import_source(
     from reportgen.data.load import load_into
 
     target = Path(target)
+    if isinstance(source, DatabaseUrl) and source.kind == "postgresql":
+        raise OutputError(
+            f"{source.shown}: a PostgreSQL database is not imported; every command reads it "
+            "in place, with the metrics computed inside the server"
+        )
     refuse_existing([target], force=force)
     refuse_replacing_inputs([target], run_inputs(source, [], config.source))
     temporary = target.with_name(f".{target.name}.importing-{os.getpid()}-{secrets.token_hex(4)}")
@@ -62,7 +68,11 @@ def import_source(
                     "format": FORMAT_NAME,
                     "schema_version": str(SCHEMA_VERSION),
                     "reportgen_version": __version__,
-                    "source": str(Path(source).resolve()),
+                    "source": (
+                        source.shown
+                        if isinstance(source, DatabaseUrl)
+                        else str(Path(source).resolve())
+                    ),
                     "tables": json.dumps(list(counts)),
                     "rows": json.dumps(counts),
                     "skipped_rows": json.dumps(loaded.skipped_rows, sort_keys=True),

@@ -1,4 +1,9 @@
-"""One way in for every command: a data source (folder, workbook or ``.duckdb`` file) → Store."""
+"""One way in for every command: a data source → Store.
+
+A folder, workbook or SQLite database is loaded and checked into an in-memory
+DuckDB database; an imported ``.duckdb`` file is opened as it is; a PostgreSQL
+database is checked and queried where it lives.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,24 @@ from pathlib import Path
 import duckdb
 
 from reportgen.config import Config
+from reportgen.store.database_url import DatabaseUrl
 from reportgen.store.store import Store, connection_settings
 from reportgen.store.stored_file import is_store_file, open_store_file
 
+Source = Path | DatabaseUrl
 
-def open_store(source: Path, config: Config, *, skip_bad_rows: bool = False) -> Store:
-    """Open an imported ``.duckdb`` file as it is, or load and check a folder or workbook.
 
-    A folder or workbook is read by the loader (every rule of spec/data.md) a chunk
-    of rows at a time into an in-memory DuckDB database.
-    """
-    source = Path(source)
-    if is_store_file(source):
-        return open_store_file(source, config.engine)
+def open_store(source: Source, config: Config, *, skip_bad_rows: bool = False) -> Store:
+    """Open ``source`` as a Store; every rule of spec/data.md is checked unless it was
+    checked when imported."""
+    if isinstance(source, DatabaseUrl) and source.kind == "postgresql":
+        from reportgen.store.postgres import open_postgres
+
+        return open_postgres(source, config, skip_bad_rows=skip_bad_rows)
+    if not isinstance(source, DatabaseUrl):
+        source = Path(source)
+        if is_store_file(source):
+            return open_store_file(source, config.engine)
     from reportgen.data.load import load_into
 
     con = duckdb.connect(":memory:", config=connection_settings(config.engine))
@@ -29,3 +39,10 @@ def open_store(source: Path, config: Config, *, skip_bad_rows: bool = False) -> 
     except BaseException:
         con.close()
         raise
+
+
+def source_path(source: Source) -> Path | None:
+    """The file or folder a source is read from (a SQLite file's path); None for a server."""
+    if isinstance(source, DatabaseUrl):
+        return source.path
+    return Path(source)

@@ -25,6 +25,7 @@ from reportgen.config import Engine
 from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
 from reportgen.data.sql_schema import COLUMN_TYPES, SORT_COLUMNS, floor_times
 from reportgen.errors import DataError, Problem
+from reportgen.store.database_url import DatabaseUrl
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Store:
     skipped_rows: dict[str, int] = field(default_factory=dict)
     # The file the store was opened from (a ``.duckdb`` file); None when built in memory.
     path: Path | None = None
+    # The database the tables are read from in place (postgresql://); None otherwise.
+    origin: DatabaseUrl | None = None
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -82,16 +85,19 @@ class Store:
         sources: dict[str, Path],
         skipped_rows: dict[str, int],
         path: Path | None = None,
+        tables: dict[str, list[str]] | None = None,
+        origin: DatabaseUrl | None = None,
     ) -> Store:
-        """Read what the store holds (tables, columns, months, spans) from its tables."""
-        listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-        present = {row[0] for row in listed}
+        """Read what the store holds (tables, columns, months, spans) from its tables.
+
+        ``tables`` (``{table: [columns]}``) is given for a database whose catalogue is not
+        DuckDB's; it is read from DuckDB otherwise.
+        """
+        tables = tables if tables is not None else _duckdb_tables(con)
         columns: dict[str, tuple[str, ...]] = {}
         for name in TABLES:
-            if name not in present:
-                continue
-            found = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
-            columns[name] = tuple(c for c in COLUMN_TYPES[name] if c in found)
+            if name in tables:
+                columns[name] = tuple(c for c in COLUMN_TYPES[name] if c in tables[name])
         row_counts = {
             name: int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]) for name in columns
         }
@@ -120,7 +126,32 @@ class Store:
             sources=sources,
             skipped_rows=skipped_rows,
             path=path,
+            origin=origin,
         )
+
+    def create_temp_table(self, name: str, frame: pd.DataFrame) -> None:
+        """A temporary table of ``frame``'s text columns, for this connection's queries."""
+        if isinstance(self.con, duckdb.DuckDBPyConnection):
+            view = f"{name}_rows"
+            self.con.register(view, frame)
+            try:
+                casts = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in frame.columns)
+                self.con.execute(f"DROP TABLE IF EXISTS {name}")
+                self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT {casts} FROM {view}")
+            finally:
+                self.con.unregister(view)
+        else:
+            self.con.create_temp_table(name, frame)
+
+
+def _duckdb_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    present = {row[0] for row in listed}
+    return {
+        name: [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+        for name in TABLES
+        if name in present
+    }
 
 
 def connection_settings(engine: Engine | None = None) -> dict[str, str]:
@@ -232,7 +263,11 @@ def check_rows(dataset: Dataset) -> None:
 
 def _collectors_frame(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> pd.DataFrame:
     """The roster as the loader gives it: text columns as ``str``, ``hired_on`` as datetime64."""
-    frame = con.execute(f"SELECT {', '.join(columns)} FROM collectors").df()
+    query = f"SELECT {', '.join(columns)} FROM collectors"
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        frame = con.execute(query).df()
+    else:
+        frame = pd.DataFrame(con.execute(query).fetchall(), columns=list(columns), dtype=object)
     for column in columns:
         if column == "hired_on":
             frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")

@@ -1,0 +1,194 @@
+"""A PostgreSQL connection that runs the metric queries, written once in DuckDB's SQL.
+
+The metric queries are written in the SQL that DuckDB and PostgreSQL share;
+what little differs in spelling (``DOUBLE``, ``VARCHAR``, typed literals) is
+turned into PostgreSQL's by SQLGlot, once per distinct query text. So one
+definition of every metric runs in both engines, and the server does the
+aggregation: only the small per-scope results come back, counted in
+:attr:`PostgresSession.traffic` so that push-down can be shown, not assumed.
+
+psycopg (3) is the driver; the password comes from ``PGPASSWORD`` or
+``~/.pgpass`` through libpq, never from reportgen. Every driver error becomes
+one line naming the database (without a password) and what went wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from reportgen.errors import ReportgenError
+from reportgen.store.database_url import DatabaseUrl
+
+POSTGRES_EXTRA = "pip install 'reportgen[postgres]'"
+# How long to wait for the server before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 10
+
+
+def _driver() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise ReportgenError(
+            f"PostgreSQL sources need the PostgreSQL driver: {POSTGRES_EXTRA}"
+        ) from None
+    return psycopg
+
+
+@functools.lru_cache(maxsize=4096)
+def to_postgres(sql: str) -> str:
+    """A metric query (DuckDB's SQL) in PostgreSQL's SQL."""
+    try:
+        import sqlglot
+    except ImportError:
+        raise ReportgenError(
+            f"PostgreSQL sources need SQLGlot to translate the queries: {POSTGRES_EXTRA}"
+        ) from None
+    return ";\n".join(sqlglot.transpile(sql, read="duckdb", write="postgres"))
+
+
+@dataclass
+class Traffic:
+    """What came back from the server: the proof that the work stayed there."""
+
+    queries: int = 0
+    rows: int = 0
+    bytes: int = 0
+
+
+@dataclass
+class _Result:
+    rows: list[tuple]
+
+    def fetchall(self) -> list[tuple]:
+        return self.rows
+
+    def fetchone(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+
+@dataclass
+class PostgresSession:
+    """One connection, set up with the canonical tables as temporary views.
+
+    ``setup`` holds the statements (in PostgreSQL's SQL) that create them; a second
+    session for another thread (:meth:`cursor`) opens its own connection and runs
+    them again, as temporary views belong to one connection.
+    """
+
+    source: DatabaseUrl
+    setup: list[str] = field(default_factory=list)
+    traffic: Traffic = field(default_factory=Traffic)
+    _connection: Any = None
+
+    def __post_init__(self) -> None:
+        if self._connection is None:
+            self._connection = connect(self.source)
+        for statement in self.setup:
+            self.run(statement)
+
+    def execute(self, sql: str, parameters: tuple | None = None) -> _Result:
+        """Run a query written in DuckDB's SQL; its rows, money and counts as ``int``."""
+        return self.run(to_postgres(sql), parameters)
+
+    def run(self, sql: str, parameters: tuple | None = None) -> _Result:
+        """Run a statement already in PostgreSQL's SQL."""
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute(sql, parameters)
+                if cursor.description is None:
+                    return _Result([])
+                rows = cursor.fetchall()
+                self._count(cursor.pgresult)
+        except _driver().Error as exc:
+            raise self.error(exc) from None
+        return _Result([tuple(_plain(v) for v in row) for row in rows])
+
+    def _count(self, result: Any) -> None:
+        self.traffic.queries += 1
+        if result is None:
+            return
+        self.traffic.rows += result.ntuples
+        # The bytes of every value as the server sent it (results are small: aggregates).
+        self.traffic.bytes += sum(
+            len(result.get_value(row, column) or b"")
+            for row in range(result.ntuples)
+            for column in range(result.nfields)
+        )
+
+    def create_temp_table(self, name: str, frame: pd.DataFrame) -> None:
+        """A temporary table of text columns holding ``frame``'s rows (the scopes asked for)."""
+        columns = ", ".join(f"{column} TEXT" for column in frame.columns)
+        self.run(f"DROP TABLE IF EXISTS {name}")
+        self.run(f"CREATE TEMP TABLE {name} ({columns})")
+        try:
+            with (
+                self._connection.cursor() as cursor,
+                cursor.copy(f"COPY {name} ({', '.join(frame.columns)}) FROM STDIN") as copy,
+            ):
+                for row in frame.itertuples(index=False):
+                    copy.write_row(tuple(row))
+            self.run(f"ANALYZE {name}")
+        except _driver().Error as exc:
+            raise self.error(exc) from None
+
+    def cursor(self) -> PostgresSession:
+        """A session of its own (a new connection, the same views), for another thread."""
+        return PostgresSession(self.source, list(self.setup), self.traffic)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def error(self, exc: BaseException) -> ReportgenError:
+        return database_error(self.source, exc)
+
+
+# Every metric query aggregates large sets, and many join to grouped subqueries whose
+# row counts PostgreSQL cannot estimate; guessing "1 row" it picks a nested loop that
+# scans a table once per outer row (seconds become minutes). Hash and merge joins are
+# the right plans for these queries, so nested loops are ruled out for this session.
+SESSION_SETTINGS = ("SET enable_nestloop = off",)
+
+
+def connect(source: DatabaseUrl) -> Any:
+    """A connection in autocommit (every query reads; temporary objects need no transaction)."""
+    psycopg = _driver()
+    try:
+        connection = psycopg.connect(
+            source.url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            application_name="reportgen",
+        )
+        for setting in SESSION_SETTINGS:
+            connection.execute(setting)
+        return connection
+    except psycopg.Error as exc:
+        raise database_error(source, exc) from None
+
+
+def database_error(source: DatabaseUrl, exc: BaseException) -> ReportgenError:
+    """One line: the database as shown (no password) and the driver's first line."""
+    text = str(exc).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # libpq says "connection failed: connection to server at "127.0.0.1", port 1 failed: ..."
+    # over several lines; the last is the reason.
+    reason = lines[-1] if lines else type(exc).__name__
+    if reason.startswith("FATAL:"):
+        reason = reason.removeprefix("FATAL:").strip()
+    if getattr(exc, "sqlstate", None) is None and "connection" in text.lower():
+        return ReportgenError(f"{source.shown}: cannot connect ({reason})")
+    return ReportgenError(f"{source.shown}: {reason}")
+
+
+def _plain(value: Any) -> Any:
+    """PostgreSQL's sum of BIGINT is NUMERIC: a whole Decimal becomes an int, as DuckDB gives."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
