@@ -57,8 +57,11 @@ def _as_owner(command: list[str], owner: str | None) -> list[str]:
 
 
 @contextmanager
-def postgres_server():
-    """Start a cluster; yield ``(url without password, environment with PGPASSWORD)``."""
+def postgres_server(options: str = ""):
+    """Start a cluster; yield ``(url without password, environment with PGPASSWORD)``.
+
+    ``options`` adds server settings (``"-c work_mem=64MB"``).
+    """
     binaries = server_binaries()
     if binaries is None:
         raise RuntimeError("PostgreSQL's server binaries are not installed")
@@ -84,7 +87,7 @@ def postgres_server():
             _as_owner(
                 [str(binaries / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
                  "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                 "-c synchronous_commit=off -c full_page_writes=off", "start"],
+                 f"-c synchronous_commit=off -c full_page_writes=off {options}", "start"],
                 owner,
             ),
             check=True, capture_output=True,

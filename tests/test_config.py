@@ -204,3 +204,33 @@ def test_every_line_of_the_starter_file_is_valid_uncommented_as_it_is(tmp_path: 
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = load_config(path)
     assert config.targets.recovery_rate == 0.35  # the example value, as written
+
+
+def test_database_settings_are_read_and_checked() -> None:
+    from reportgen.config import Database, config_from_dict
+    from reportgen.errors import ConfigError
+
+    config = config_from_dict(
+        {
+            "database": {
+                "schema": "催收系统",
+                "tables": {"contacts": "催收记录"},
+                "columns": {"contacts": {"contacted_at": "联系时间"}, "accounts": {}},
+            }
+        }
+    )
+    assert config.database == Database(
+        schema="催收系统",
+        tables={"contacts": "催收记录"},
+        columns={"contacts": {"contacted_at": "联系时间"}},
+    )
+    for raw, needle in (
+        ({"tables": {"calls": "x"}}, "unknown table 'calls'"),
+        ({"columns": {"calls": {}}}, "unknown table 'calls'"),
+        ({"columns": {"contacts": {"when": "x"}}}, "unknown column 'when'"),
+        ({"tables": {"contacts": ""}}, "expected the name in the database"),
+        ({"tables": {"contacts": 3}}, "expected the name in the database"),
+        ({"host": "db"}, "unknown setting 'host'"),
+    ):
+        with pytest.raises(ConfigError, match=re.escape(needle)):
+            config_from_dict({"database": raw})

@@ -417,9 +417,11 @@ def _database_from_dict(value: Any, origin: str) -> Database:
                         f"{where}.columns: unknown table {table!r}; expected one of "
                         + ", ".join(TABLES)
                     )
-                columns[table] = _name_pairs(
+                pairs = _name_pairs(
                     mapping, tuple(COLUMN_TYPES[table]), f"{where}.columns.{table}", "column"
                 )
+                if pairs:  # an empty [database.columns.<table>] names nothing
+                    columns[table] = pairs
         else:
             raise ConfigError(f"{where}: unknown setting '{key}'")
     return Database(schema=schema, tables=tables, columns=columns)

@@ -48,6 +48,7 @@ from reportgen.archive.manifest import (
     MANIFEST_FORMAT,
     build_manifest,
     configuration_entry,
+    database_inputs,
     fingerprint,
     input_fingerprints,
     manifest_bytes,
@@ -476,7 +477,7 @@ def _manifest(
         period=period.as_json(),
         languages=options.languages,
         formats=options.formats,
-        inputs=input_fingerprints(dataset.sources),
+        inputs=input_fingerprints(dataset.sources) + database_inputs(dataset),
         configuration=configuration_entry(config),
         templates=template_files(builtin_templates_dir(), options.templates_dir, options.languages),
         reference_docx=(

@@ -48,6 +48,22 @@ def input_fingerprints(sources: Mapping[str, Path]) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda entry: (entry["name"], entry["tables"]))
 
 
+def database_inputs(store: Any) -> list[dict[str, Any]]:
+    """A database read in place: its address (never a password), tables and rows.
+
+    A server's tables have no file to checksum; the row counts say what was read.
+    """
+    if getattr(store, "origin", None) is None:  # a file source, or a Dataset built in code
+        return []
+    return [
+        {
+            "database": store.origin.shown,
+            "tables": {name: store.relations.get(name, name) for name in store.columns},
+            "rows": {name: store.row_counts[name] for name in store.columns},
+        }
+    ]
+
+
 def jsonable(value: Any) -> Any:
     """Settings as JSON: dataclasses as objects, tuples as lists, times and dates as ISO text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -22,6 +22,8 @@ def describe_store(store: Store) -> str:
             continue
         source = store.sources.get(name)
         origin = f"  from {source.name}" if source is not None else ""
+        if name in store.relations:
+            origin = f"  from table {store.relations[name]}"
         lines.append(f"  {name:<{width}}  {store.row_counts[name]:>12,} rows{origin}")
 
     months = list(store.snapshot_months)

@@ -89,6 +89,13 @@ DESCRIPTIONS: dict[str, str] = {
     "aliases.values": (
         'Per column, value as exported = code, e.g. [aliases.values.channel] "电催" = "call".'
     ),
+    "database": (
+        "Where a database source (postgresql://, sqlite:///) keeps the tables "
+        "(docs/data-format.md); names not given are found as in files."
+    ),
+    "database.schema": "PostgreSQL schema holding the tables; empty: the search path.",
+    "database.tables": 'Which table or view holds each table: table = "name in the database".',
+    "database.columns": 'Per table, which column holds each: column = "name in the database".',
 }
 
 # Valid example values for the settings that are unset by default (the targets).
@@ -103,6 +110,14 @@ _UNSET_EXAMPLES = {
 _EXAMPLES = {
     "aliases.headers": ['"客户号" = "account_id"'],
     "aliases.values": ["[aliases.values.channel]", '"电催" = "call"'],
+    "database.tables": [
+        "[database.tables]",
+        'collectors = "坐席花名册"  # Example value; by default none.',
+    ],
+    "database.columns": [
+        "[database.columns.accounts]",
+        'collector_id = "坐席工号"  # Example value; by default none.',
+    ],
 }
 
 
@@ -150,6 +165,12 @@ def starter_config_text() -> str:
             lines += [f"# {example}" for example in _EXAMPLES["aliases.headers"]]
             lines.append(f"# {DESCRIPTIONS['aliases.values']}")
             lines += [f"# {example}" for example in _EXAMPLES["aliases.values"]]
+            lines.append("")
+        elif section.name == "database":
+            lines += _table("database", value, skip=("tables", "columns"))[:-1]
+            for part in ("tables", "columns"):
+                lines.append(f"# {DESCRIPTIONS[f'database.{part}']}")
+                lines += [f"# {example}" for example in _EXAMPLES[f"database.{part}"]]
             lines.append("")
         else:
             lines += _table(section.name, value)

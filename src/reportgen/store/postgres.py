@@ -63,6 +63,9 @@ def open_postgres(source: DatabaseUrl, config: Config, *, skip_bad_rows: bool = 
             skipped_rows={},
             tables={name: list(table.columns) for name, table in tables.items()},
             origin=source,
+            relations={
+                name: f"{table.schema}.{table.located.name}" for name, table in tables.items()
+            },
         )
     except BaseException:
         session.close()

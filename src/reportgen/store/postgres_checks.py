@@ -58,25 +58,32 @@ def column_checks(table: MappedTable) -> list[Check]:
             checks.append(Check(column.name, blank, "a blank", "a value"))
         if column.kind is Kind.ID and is_text:
             checks.append(
-                Check(
-                    column.name, f"{raw} ~ '[[:cntrl:]]'", "a control character", EXPECTED[Kind.ID]
-                )  # fmt: skip
-            )
+                Check(column.name, f"{raw} ~ '[[:cntrl:]]'", "a control character",
+                      EXPECTED[Kind.ID])
+            )  # fmt: skip
+            # Passed to the queries as stored (so the server plans with its statistics):
+            # " A3" would be another account than "A3", where a file's cell is trimmed.
+            checks.append(
+                Check(column.name, f"{raw} <> btrim({raw})", "spaces around the value",
+                      "the identifier without spaces before or after it")
+            )  # fmt: skip
         if column.kind is Kind.MONTH and is_text:
             checks.append(
                 Check(
                     column.name,
-                    f"NOT ({text} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$')",
+                    f"NOT ({raw} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$')",
                     "a value that is not a month",
                     "a month written 2024-09",
                 )  # fmt: skip
             )
         if column.kind is Kind.CODE or (column.kind is Kind.BOOL and is_text):
-            known = ", ".join(literal(v) for v in sorted(mapped.codes)) or "NULL"
+            known = ", ".join(literal(v) for v in sorted(mapped.codes))
+            # NOT IN of an empty list would be NULL for every row: nothing known, all bad.
+            unknown = f" AND CAST({raw} AS TEXT) NOT IN ({known})" if known else ""
             checks.append(
                 Check(
                     column.name,
-                    f"({text} <> '' AND CAST({raw} AS TEXT) NOT IN ({known}))",
+                    f"({text} <> ''{unknown})",
                     "a value that is not allowed",
                     column.expected(),
                 )  # fmt: skip

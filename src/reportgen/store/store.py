@@ -44,8 +44,10 @@ class Store:
     skipped_rows: dict[str, int] = field(default_factory=dict)
     # The file the store was opened from (a ``.duckdb`` file); None when built in memory.
     path: Path | None = None
-    # The database the tables are read from in place (postgresql://); None otherwise.
+    # The database the tables are read from in place (postgresql://); None otherwise,
+    # and the table or view each table is read from there ("催收.催收记录").
     origin: DatabaseUrl | None = None
+    relations: dict[str, str] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -87,6 +89,7 @@ class Store:
         path: Path | None = None,
         tables: dict[str, list[str]] | None = None,
         origin: DatabaseUrl | None = None,
+        relations: dict[str, str] | None = None,
     ) -> Store:
         """Read what the store holds (tables, columns, months, spans) from its tables.
 
@@ -127,6 +130,7 @@ class Store:
             skipped_rows=skipped_rows,
             path=path,
             origin=origin,
+            relations=relations or {},
         )
 
     def create_temp_table(self, name: str, frame: pd.DataFrame) -> None:
