@@ -57,7 +57,7 @@ from reportgen.archive.manifest import (
 from reportgen.archive.notes_folder import load_notes_folder, notes_files
 from reportgen.archive.options import ArchiveOptions
 from reportgen.archive.progress import progress_bar, status
-from reportgen.archive.runner import render_all
+from reportgen.archive.runner import render_all, warm_up
 from reportgen.archive.workers import (
     FileRecord,
     ReportJob,
@@ -301,6 +301,7 @@ def build_archive(
     )
     _check_out_dir(out_dir, force, inputs)
     period_obj = parse_period(period) if isinstance(period, str) else period
+    warm_up(options.jobs)
 
     engine = MetricsEngine(dataset, config)
     with status(f"computing the metrics of {period_obj.label}"):

@@ -33,7 +33,7 @@ from reportgen.errors import ReportgenError
 Progress = Callable[[int], None]  # called with the number of reports just finished
 
 # Modules the forkserver imports once, before forking workers.
-_PRELOAD = ["reportgen.archive.workers", "reportgen.render.report"]
+_PRELOAD = ["reportgen.archive.preload"]
 
 
 def chunk_size(reports: int, jobs: int) -> int:
@@ -53,6 +53,19 @@ def _pool_context() -> Any:
         context.set_forkserver_preload(_PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
+
+
+def warm_up(processes: int) -> None:
+    """Start the forkserver now, so it imports the render stack while the caller computes
+    the metrics (on the other core) rather than after them. Does nothing for one process
+    or where workers are spawned (no forkserver)."""
+    if processes <= 1:
+        return
+    context = _pool_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def render_all(

@@ -178,7 +178,12 @@ class MetricsEngine:
         engine.config, engine.roster = self.config, self.roster
         engine._wanted = None
         engine._cache = {}
-        engine.require(scopes)
+        try:
+            engine.require(scopes)
+        except BaseException:
+            if own_connection:
+                engine.store.close()
+            raise
         return engine
 
     def _every_scope(self) -> set[ScopeKey]:

@@ -179,10 +179,14 @@ class MonthlyMetrics:
 
     def __init__(self, engine: MetricsEngine, reviewed: list[Scope], period: Period) -> None:
         self._months = list(period.months) if reviewed else []
-        self._engines = [
-            engine.narrowed(reviewed, own_connection=True)
-            for _ in range(min(MONTH_THREADS, len(self._months)))
-        ]
+        self._engines: list[MetricsEngine] = []
+        try:
+            for _ in range(min(MONTH_THREADS, len(self._months))):
+                self._engines.append(engine.narrowed(reviewed, own_connection=True))
+        except BaseException:  # a second connection failed: close the first
+            for opened in self._engines:
+                opened.store.close()
+            raise
         self._pool = None
         self._futures: list = []
 

@@ -67,9 +67,10 @@ def _postgres(text: str) -> DatabaseUrl:
                 "in the PGPASSWORD environment variable or the password file ~/.pgpass "
                 "instead, never on the command line"
             )
-    if "password=" in parts.query.lower():
+    shown = f"postgresql://{netloc}{parts.path}"
+    if "password" in unquote(parts.query).lower() or _conninfo_has_password(text, shown):
         raise ReportgenError(
-            f"postgresql://{netloc}{parts.path}: the URL carries a password (password=...); "
+            f"{shown}: the URL carries a password (password=...); "
             "give it in PGPASSWORD or ~/.pgpass instead, never on the command line"
         )
     if not parts.path.strip("/"):
@@ -78,6 +79,23 @@ def _postgres(text: str) -> DatabaseUrl:
         )
     url = "postgresql://" + text.split("://", 1)[1]  # psycopg knows one spelling
     return DatabaseUrl("postgresql", url, f"postgresql://{netloc}{parts.path}")
+
+
+def _conninfo_has_password(text: str, shown: str) -> bool:
+    """Whether libpq would read a password out of the URL (however it is spelled or
+    encoded). A URL libpq cannot parse is refused without repeating it: the part it
+    chokes on may be the password."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:  # no driver: the command says so when it connects
+        return False
+    try:
+        parsed = conninfo_to_dict("postgresql://" + text.split("://", 1)[1])
+    except Exception:  # psycopg's ProgrammingError; its text quotes the URL
+        raise ReportgenError(
+            f"{shown}: not a URL PostgreSQL can read; expected postgresql://user@host:5432/dbname"
+        ) from None
+    return "password" in parsed
 
 
 def _sqlite(text: str) -> DatabaseUrl:

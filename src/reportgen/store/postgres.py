@@ -52,11 +52,15 @@ def open_postgres(source: DatabaseUrl, config: Config, *, skip_bad_rows: bool = 
     session = PostgresSession(source)
     try:
         tables = _mapped_tables(session, source, config)
+        # From here on an unqualified name is one of reportgen's temporary objects, never a
+        # table of the user's that happens to share its name (the centre's tables are
+        # always named with their schema).
+        session.run(ONLY_TEMPORARY_NAMES)
         _check(session, tables, config.organisation.timezone)
         setup = [view_sql(table, config.organisation.timezone) for table in tables.values()]
         for statement in setup:
             session.run(statement)
-        session.setup = setup
+        session.setup = [ONLY_TEMPORARY_NAMES, *setup]
         return Store.describe(
             session,
             sources={},
@@ -70,6 +74,9 @@ def open_postgres(source: DatabaseUrl, config: Config, *, skip_bad_rows: bool = 
     except BaseException:
         session.close()
         raise
+
+
+ONLY_TEMPORARY_NAMES = "SET search_path = pg_temp"
 
 
 def _schema(session: PostgresSession, config: Config) -> str:
@@ -150,7 +157,8 @@ def _map_codes(session: PostgresSession, table: MappedTable, book: AliasBook) ->
                 f"WHERE {quote(mapped.name)} IS NOT NULL"
             ).fetchall()
         ]
-        mapped.codes, _unknown = code_mapping(column, values, book)  # unknown: checked later
+        mapped.codes, unknown = code_mapping(column, values, book)  # unknown: checked later
+        mapped.unmapped = bool(unknown)
 
 
 def _check(session: PostgresSession, tables: dict[str, MappedTable], timezone: str) -> None:

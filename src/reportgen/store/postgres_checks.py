@@ -17,7 +17,14 @@ from reportgen.data.read_sqlite import quote
 from reportgen.data.schema import EXPECTED, SCHEMA, Kind
 from reportgen.errors import Problem
 from reportgen.store.postgres_session import PostgresSession
-from reportgen.store.postgres_tables import TEXT_TYPES, MappedTable, literal
+from reportgen.store.postgres_tables import (
+    TEXT_TYPES,
+    WHITE,
+    MappedTable,
+    as_text,
+    blank,
+    literal,
+)
 
 EXAMPLES = 3
 # What names a row in examples, per table (canonical columns of the view).
@@ -50,28 +57,29 @@ def column_checks(table: MappedTable) -> list[Check]:
             continue
         raw = f"t.{quote(mapped.name)}"
         is_text = mapped.data_type in TEXT_TYPES
-        text = f"btrim(CAST({raw} AS TEXT))"
+        # The column as the views read it (text as stored, other text types cast).
+        text = as_text(raw, mapped.data_type)
         # Only text can be blank without being NULL, or hold a control character: other
         # types are not cast to text row by row.
         if column.required:
-            blank = f"({raw} IS NULL OR {text} = '')" if is_text else f"{raw} IS NULL"
-            checks.append(Check(column.name, blank, "a blank", "a value"))
+            missing = blank(text) if is_text else f"{raw} IS NULL"
+            checks.append(Check(column.name, missing, "a blank", "a value"))
         if column.kind is Kind.ID and is_text:
             checks.append(
-                Check(column.name, f"{raw} ~ '[[:cntrl:]]'", "a control character",
+                Check(column.name, f"{text} ~ '[[:cntrl:]]'", "a control character",
                       EXPECTED[Kind.ID])
             )  # fmt: skip
             # Passed to the queries as stored (so the server plans with its statistics):
             # " A3" would be another account than "A3", where a file's cell is trimmed.
             checks.append(
-                Check(column.name, f"{raw} <> btrim({raw})", "spaces around the value",
+                Check(column.name, f"{text} ~ '^{WHITE}|{WHITE}$'", "spaces around the value",
                       "the identifier without spaces before or after it")
             )  # fmt: skip
         if column.kind is Kind.MONTH and is_text:
             checks.append(
                 Check(
                     column.name,
-                    f"NOT ({raw} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$')",
+                    f"NOT ({text} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$')",
                     "a value that is not a month",
                     "a month written 2024-09",
                 )  # fmt: skip
@@ -83,11 +91,16 @@ def column_checks(table: MappedTable) -> list[Check]:
             checks.append(
                 Check(
                     column.name,
-                    f"({text} <> ''{unknown})",
+                    f"(NOT {blank(f'CAST({raw} AS TEXT)')}{unknown})",
                     "a value that is not allowed",
                     column.expected(),
                 )  # fmt: skip
             )
+        if column.kind is Kind.BOOL and mapped.data_type in ("smallint", "integer", "bigint"):
+            checks.append(
+                Check(column.name, f"{raw} NOT IN (0, 1)", "a number other than 0 or 1",
+                      EXPECTED[Kind.BOOL])
+            )  # fmt: skip
         numeric = f"CAST({raw} AS NUMERIC)"
         if column.kind is Kind.INT and mapped.data_type == "numeric":
             checks.append(

@@ -75,21 +75,29 @@ class _Result:
 class PostgresSession:
     """One connection, set up with the canonical tables as temporary views.
 
-    ``setup`` holds the statements (in PostgreSQL's SQL) that create them; a second
-    session for another thread (:meth:`cursor`) opens its own connection and runs
-    them again, as temporary views belong to one connection.
+    Everything a run reads comes from one snapshot of the database: the session
+    holds one REPEATABLE READ transaction from the checks to the last metric, so a
+    collection system writing while reportgen reads cannot make the checks, the
+    code mapping and the figures see different rows. ``setup`` holds the statements
+    that create the views; a second session for another thread (:meth:`cursor`)
+    opens its own connection, joins the first one's snapshot and runs them again, as
+    temporary views belong to one connection.
     """
 
     source: DatabaseUrl
     setup: list[str] = field(default_factory=list)
     traffic: Traffic = field(default_factory=Traffic)
+    snapshot: str | None = None  # another session's exported snapshot, to read the same
     _connection: Any = None
 
     def __post_init__(self) -> None:
-        if self._connection is None:
-            self._connection = connect(self.source)
-        for statement in self.setup:
-            self.run(statement)
+        self._connection = connect(self.source, self.snapshot)
+        try:
+            for statement in self.setup:
+                self.run(statement)
+        except BaseException:
+            self.close()
+            raise
 
     def execute(self, sql: str, parameters: tuple | None = None) -> _Result:
         """Run a query written in DuckDB's SQL; its rows, money and counts as ``int``."""
@@ -137,44 +145,68 @@ class PostgresSession:
             raise self.error(exc) from None
 
     def cursor(self) -> PostgresSession:
-        """A session of its own (a new connection, the same views), for another thread."""
-        return PostgresSession(self.source, list(self.setup), self.traffic)
+        """A session of its own (a new connection, the same snapshot and views), for
+        another thread."""
+        row = self.run("SELECT pg_export_snapshot()").fetchone()
+        assert row is not None
+        return PostgresSession(self.source, list(self.setup), self.traffic, str(row[0]))
 
     def close(self) -> None:
+        """End the transaction (it wrote nothing but temporary objects) and disconnect."""
         if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
 
     def error(self, exc: BaseException) -> ReportgenError:
         return database_error(self.source, exc)
 
 
-# Every metric query aggregates large sets, and many join to grouped subqueries whose
-# row counts PostgreSQL cannot estimate; guessing "1 row" it picks a nested loop that
-# scans a table once per outer row (seconds become minutes). Hash and merge joins are
-# the right plans for these queries, so nested loops are ruled out for this session.
-SESSION_SETTINGS = ("SET enable_nestloop = off",)
+# - Every metric query aggregates large sets, and many join to grouped subqueries whose
+#   row counts PostgreSQL cannot estimate; guessing "1 row" it picks a nested loop that
+#   scans a table once per outer row (seconds become minutes). Hash and merge joins are
+#   the right plans for these queries, so nested loops are ruled out for this session.
+# - Literals are written with quotes doubled, which is all the escaping needed only with
+#   standard_conforming_strings on (older Greenplum defaults to off).
+# - The session's clock zone never enters a figure (zoned times are converted with
+#   [organisation] timezone, explicitly); it is fixed so that nothing else can either.
+SESSION_SETTINGS = (
+    "SET enable_nestloop = off",
+    "SET standard_conforming_strings = on",
+    "SET TimeZone = 'UTC'",
+)
 
 
-def connect(source: DatabaseUrl) -> Any:
-    """A connection in autocommit (every query reads; temporary objects need no transaction)."""
+def connect(source: DatabaseUrl, snapshot: str | None = None) -> Any:
+    """A connection inside one REPEATABLE READ transaction (``snapshot``: another
+    session's, to read exactly what it reads)."""
     psycopg = _driver()
+    connection = None
     try:
         connection = psycopg.connect(
             source.url,
-            autocommit=True,
+            autocommit=False,
             connect_timeout=CONNECT_TIMEOUT_S,
             application_name="reportgen",
         )
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        if snapshot is not None:  # must come first in the transaction
+            connection.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
         for setting in SESSION_SETTINGS:
             connection.execute(setting)
         return connection
     except psycopg.Error as exc:
+        if connection is not None:
+            connection.close()
         raise database_error(source, exc) from None
 
 
 def database_error(source: DatabaseUrl, exc: BaseException) -> ReportgenError:
-    """One line: the database as shown (no password) and the driver's first line."""
+    """One line: the database as shown (no password) and what the server or driver said."""
+    primary = getattr(getattr(exc, "diag", None), "message_primary", None)
+    if primary:
+        return ReportgenError(f"{source.shown}: {primary}")
     text = str(exc).strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # libpq says "connection failed: connection to server at "127.0.0.1", port 1 failed: ..."

@@ -23,7 +23,29 @@ from reportgen.data.validate_cells import lookup_code
 from reportgen.errors import Problem
 from reportgen.store.mapping import DatabaseTable
 
-TEXT_TYPES = _TEXT = {"text", "character varying", "character", "USER-DEFINED", "name", "citext"}
+TEXT_TYPES = _TEXT = {"text", "character varying", "character", "USER-DEFINED", "name"}
+# Text passed to the queries as stored: any other text type is cast to ``text`` first
+# (``character(n)`` pads with spaces; an extension's type such as citext compares
+# ignoring case, where reportgen's identifiers are exact).
+PLAIN_TEXT = {"text", "character varying"}
+# Unicode white space, as files trim it (Arrow's utf8_trim_whitespace), in PostgreSQL's
+# regular expressions.
+WHITE = r"[[:space:]\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def as_text(name: str, data_type: str) -> str:
+    """SQL: a column as ``text`` (as stored when it already is plain text)."""
+    return name if data_type in PLAIN_TEXT else f"CAST({name} AS TEXT)"
+
+
+def blank(text: str) -> str:
+    """SQL: a text expression is missing or only white space (a blank cell of a file)."""
+    return f"({text} IS NULL OR {text} ~ '^{WHITE}*$')"
+
+
+def trimmed(text: str) -> str:
+    """SQL: white space removed around a text expression, and blank made NULL."""
+    return f"NULLIF(regexp_replace({text}, '^{WHITE}+|{WHITE}+$', '', 'g'), '')"
 _WHOLE = {"smallint", "integer", "bigint"}
 _DECIMAL = {"numeric"}
 _FLOAT = {"real", "double precision"}
@@ -51,8 +73,10 @@ class MappedColumn:
     column: Column
     name: str  # in the database
     data_type: str  # information_schema's data_type
-    # For codes: {value as stored: canonical code}, for every distinct value that maps.
+    # For codes: {value as stored: canonical code}, for every distinct value that maps,
+    # and whether some stored value maps to nothing (blank, or unknown: refused).
     codes: dict[str, str] = field(default_factory=dict)
+    unmapped: bool = False
 
 
 @dataclass
@@ -89,7 +113,7 @@ def check_types(
                     f"{expected}, for {column_name}",
                 )  # fmt: skip
             )
-        elif data_type in _ZONED and column.kind is Kind.DATETIME and not timezone:
+        elif data_type in _ZONED and not timezone:
             problems.append(
                 Problem(
                     located.label,
@@ -160,13 +184,16 @@ def _expression(mapped: MappedColumn, timezone: str) -> str:
     codes stored as reportgen writes them, whole numbers, dates and times.
     """
     kind, data_type, name = mapped.column.kind, mapped.data_type, quote(mapped.name)
-    if kind in (Kind.ID, Kind.TEXT):
-        if data_type not in _TEXT:
-            return f"CAST({name} AS TEXT)"
-        return name if mapped.column.required else f"NULLIF({name}, '')"
+    if kind is Kind.ID:
+        # The checks refuse blanks and white space around an identifier: as stored.
+        text = as_text(name, data_type)
+        return text if mapped.column.required else f"NULLIF({text}, '')"
+    if kind is Kind.TEXT:
+        return trimmed(as_text(name, data_type))
     if kind is Kind.CODE or (kind is Kind.BOOL and data_type in _TEXT):
-        if kind is Kind.CODE and all(stored == code for stored, code in mapped.codes.items()):
-            return name if data_type in ("text", "character varying") else f"CAST({name} AS TEXT)"
+        identity = all(stored == code for stored, code in mapped.codes.items())
+        if kind is Kind.CODE and identity and not mapped.unmapped:
+            return as_text(name, data_type)
         cases = " ".join(
             f"WHEN {literal(stored)} THEN {_code_value(mapped.column, code)}"
             for stored, code in sorted(mapped.codes.items())
@@ -184,7 +211,7 @@ def _expression(mapped: MappedColumn, timezone: str) -> str:
         return name
     if kind is Kind.MONTH:
         if data_type in _TEXT:
-            return name
+            return as_text(name, data_type)
         return f"to_char({name}, 'YYYY-MM')"
     if kind is Kind.INT:
         return name if data_type in _WHOLE else f"CAST({name} AS BIGINT)"
