@@ -129,3 +129,22 @@ def test_missing_sqlite_file_and_missing_table(tmp_path):
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
     assert_clean_failure(run("validate", f"sqlite:///{empty}"), "no collectors table")
+
+
+def test_the_column_the_settings_name_wins_over_a_look_alike(tmp_path):
+    """As for PostgreSQL: with [database.columns] naming 坐席工号, a column that is also
+    called collector_id (a stale copy, here all wrong) is not read."""
+    source = open_store(tiny_source(tmp_path / "tiny"), Config())
+    path = tmp_path / "centre.db"
+    try:
+        write_sqlite(path, source, columns={"accounts": {"collector_id": "坐席工号"}})
+    finally:
+        source.close()
+    with sqlite3.connect(path) as con:
+        con.execute("ALTER TABLE accounts ADD COLUMN collector_id TEXT DEFAULT 'C999'")
+    settings = tmp_path / "reportgen.toml"
+    settings.write_text('[database.columns.accounts]\ncollector_id = "坐席工号"\n', "utf-8")
+    asked = ["--period", "2024-12", "--all", "--format", "json"]
+    from_db = run("metrics", f"sqlite:///{path}", *asked, "--config", settings)
+    assert from_db.exit_code == 0, from_db.output + from_db.stderr
+    assert from_db.output == run("metrics", tmp_path / "tiny", *asked).output

@@ -43,6 +43,7 @@ from reportgen.store.database_url import DatabaseUrl
 from reportgen.store.mapping import (
     database_alias_book,
     locate_database_tables,
+    map_columns,
     missing_named_columns,
 )
 
@@ -160,7 +161,7 @@ def load_into(
     reading = Reading(config.organisation.currency, _checked_zone(config.organisation.timezone))
     if isinstance(source, DatabaseUrl):
         book = database_alias_book(book, config.database)
-        files, fatal = _locate_in_sqlite(source, config)
+        files, fatal = _locate_in_sqlite(source, config, book)
     else:
         source = Path(source)
         if not source.exists():
@@ -267,7 +268,7 @@ def _chunks(file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | N
     if file.database_table is not None:
         return read_sqlite_chunks(
             file.path, file.table, file.database_table, file.label, header_kind,
-            chunk_rows or 1 << 30,
+            chunk_rows or 1 << 30, file.database_columns,
         )  # fmt: skip
     if chunk_rows is not None and file.format in (".csv", ".csv.gz"):
         return read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows)
@@ -412,9 +413,14 @@ def _checked_zone(name: str) -> str:
 
 
 def _locate_in_sqlite(
-    source: DatabaseUrl, config: Config
+    source: DatabaseUrl, config: Config, book: AliasBook
 ) -> tuple[dict[str, TableFile], list[Problem]]:
-    """The tables of a SQLite file, found as [database] says or by name, as TableFiles."""
+    """The tables of a SQLite file, found as [database] says or by name, as TableFiles.
+
+    Each table's columns are chosen as for PostgreSQL (:func:`map_columns`): the one
+    the settings name wins over another that only looks like it, and only the chosen
+    ones are read.
+    """
     assert source.path is not None
     try:
         listed = sqlite_tables(source.path)
@@ -424,9 +430,11 @@ def _locate_in_sqlite(
     files = {}
     for table, located in found.items():
         problems.extend(missing_named_columns(located, listed[located.name], config.database))
+        chosen = map_columns(table, listed[located.name], book, config.database)
         files[table] = TableFile(
-            table, source.path, located.label, database_table=located.name
-        )
+            table, source.path, located.label, database_table=located.name,
+            database_columns=tuple(chosen.values()),
+        )  # fmt: skip
     return files, problems
 
 

@@ -30,6 +30,7 @@ class TableFile:
     label: str  # how messages name it: "accounts.csv" or "data.xlsx (sheet 账户)"
     sheet: str | None = None  # the sheet, for a table inside a workbook
     database_table: str | None = None  # the table or view, for a table of a SQLite file
+    database_columns: tuple[str, ...] | None = None  # its columns to read (None: all known)
 
     @property
     def format(self) -> str:

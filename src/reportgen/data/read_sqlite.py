@@ -63,12 +63,19 @@ def read_sqlite_chunks(
     label: str,
     header_kind: HeaderKind,
     chunk_rows: int = 1 << 30,
+    columns_to_read: tuple[str, ...] | None = None,
 ) -> Iterator[RawTable]:
-    """The table's rows in chunks of at most ``chunk_rows`` (at least one chunk)."""
+    """The table's rows in chunks of at most ``chunk_rows`` (at least one chunk); only
+    ``columns_to_read`` when given, else every column whose header names a column."""
     con = connect_read_only(path)
     try:
         columns = [row[1] for row in con.execute(f"PRAGMA table_info({quote(database_table)})")]
-        used = [c for c in columns if header_kind(str(c)) is not None]
+        used = [
+            c
+            for c in columns
+            if header_kind(str(c)) is not None
+            and (columns_to_read is None or c in columns_to_read)
+        ]
         selected = ", ".join(quote(c) for c in used) or "NULL"
         try:
             cursor = con.execute(f"SELECT rowid, {selected} FROM {quote(database_table)}")
