@@ -111,13 +111,6 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def folder_store():
-    store = open_store(SAMPLE, Config())
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
 def canonical(server, folder_store) -> str:
     url = create_database(server, "canonical")
     load_store(url, folder_store)

@@ -35,13 +35,6 @@ balance = "欠款余额"
 
 
 @pytest.fixture(scope="module")
-def folder_store():
-    store = open_store(SAMPLE, Config())
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
 def canonical(folder_store, tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("sqlite") / "centre.db"
     write_sqlite(path, folder_store)
