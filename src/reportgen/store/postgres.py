@@ -56,11 +56,13 @@ def open_postgres(source: DatabaseUrl, config: Config, *, skip_bad_rows: bool = 
         # table of the user's that happens to share its name (the centre's tables are
         # always named with their schema).
         session.run(ONLY_TEMPORARY_NAMES)
-        _check(session, tables, config.organisation.timezone)
+        # The views are created before the checks (creating one reads no row): the rules
+        # across tables read them, and the metrics then use the very same views.
         setup = [view_sql(table, config.organisation.timezone) for table in tables.values()]
         for statement in setup:
             session.run(statement)
         session.setup = [ONLY_TEMPORARY_NAMES, *setup]
+        _check(session, tables)
         return Store.describe(
             session,
             sources={},
@@ -161,20 +163,17 @@ def _map_codes(session: PostgresSession, table: MappedTable, book: AliasBook) ->
         mapped.unmapped = bool(unknown)
 
 
-def _check(session: PostgresSession, tables: dict[str, MappedTable], timezone: str) -> None:
-    """Every rule, every table; one DataError listing them all."""
+def _check(session: PostgresSession, tables: dict[str, MappedTable]) -> None:
+    """Every rule, every table; one DataError listing them all.
+
+    The rules of each cell read the stored columns; only when they all hold do the
+    rules across tables read the canonical views (a bad cell would fail a cast there).
+    """
     problems: list[Problem] = []
     for table in tables.values():
         problems.extend(check_table(session, table))
     if problems:
         raise DataError(problems)
-    # The rules across tables read the canonical views: create them for this check.
-    for table in tables.values():
-        session.run(view_sql(table, timezone))
-    try:
-        problems.extend(cross_table_problems(session, tables))
-    finally:
-        for name in tables:
-            session.run(f"DROP VIEW IF EXISTS {name}")
+    problems.extend(cross_table_problems(session, tables))
     if problems:
         raise DataError(problems)
