@@ -105,7 +105,7 @@ def test_a_file_that_stops_being_utf8_after_its_first_megabyte(tmp_path):
     header, *lines = text.splitlines()
     # ASCII for more than the megabyte the encoding is guessed from, then a row saying
     # "call" in Chinese as Excel's GBK writes it.
-    filler = (lines * (1 + (1 << 20) // max(len(text), 1) * 2))[: 40_000]
+    filler = (lines * (1 + (1 << 20) // max(len(text), 1) * 2))[:40_000]
     last = lines[-1].split(",")
     last[header.split(",").index("channel")] = "电话"
     body = "\n".join([header, *filler, ",".join(last)]) + "\n"

@@ -38,8 +38,9 @@ def test_a_kept_share_is_applied_as_the_decimal_written():
     dataset = make_dataset(
         BOOK,
         collectors=[("C1", "Ann", "T1")],
-        contacts=[("2024-09-02 10:00:00", "A1", "C1", "call", "promise", 60, "1.00",
-                   "2024-09-10")],  # fmt: skip
+        contacts=[
+            ("2024-09-02 10:00:00", "A1", "C1", "call", "promise", 60, "1.00", "2024-09-10")
+        ],  # fmt: skip
         payments=[("2024-09-05", "A1", "C1", "0.55")],
     )
     config = Config(promises=Promises(grace_days=3, kept_share=0.55))

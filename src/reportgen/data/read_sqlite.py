@@ -73,8 +73,7 @@ def read_sqlite_chunks(
         used = [
             c
             for c in columns
-            if header_kind(str(c)) is not None
-            and (columns_to_read is None or c in columns_to_read)
+            if header_kind(str(c)) is not None and (columns_to_read is None or c in columns_to_read)
         ]
         selected = ", ".join(quote(c) for c in used) or "NULL"
         try:

@@ -46,6 +46,8 @@ def blank(text: str) -> str:
 def trimmed(text: str) -> str:
     """SQL: white space removed around a text expression, and blank made NULL."""
     return f"NULLIF(regexp_replace({text}, '^{WHITE}+|{WHITE}+$', '', 'g'), '')"
+
+
 _WHOLE = {"smallint", "integer", "bigint"}
 _DECIMAL = {"numeric"}
 _FLOAT = {"real", "double precision"}
