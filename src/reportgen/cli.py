@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from reportgen import __version__
 from reportgen.errors import ReportgenError
 
 
@@ -273,8 +272,25 @@ def _echo_paths(paths) -> None:
         click.echo(str(path))
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # The version is looked up only when asked for (see reportgen.__getattr__).
+    if not value or ctx.resilient_parsing:
+        return
+    import reportgen
+
+    click.echo(f"reportgen, version {reportgen.__version__}")
+    ctx.exit()
+
+
 @click.group(cls=ReportgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="reportgen")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     """Turn a collection team's period data into work summaries.
 

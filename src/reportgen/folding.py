@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Characters NFKC turns into ASCII digits that are not the full-width digits people
 # type: super- and subscripts, vulgar fractions, number forms, circled and
@@ -36,6 +37,11 @@ def fold_text(text: str) -> str | None:
 def fold_array(array: pa.Array) -> pa.Array:
     """:func:`fold_text` over an Arrow string array; cells with a compatibility digit
     become null (unreadable). Plain ASCII columns are returned as they are."""
+    # Imported here: period labels are folded on every command, Arrow arrays only when
+    # files are read, and a report from a .duckdb file should not pay for Arrow.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if pc.all(pc.fill_null(pc.string_is_ascii(array), True)).as_py() is not False:
         return array
     spoiled = pc.match_substring_regex(array, COMPATIBILITY_DIGITS)

@@ -109,6 +109,9 @@ class FakeEngine:
     def __init__(self, dataset: Dataset, config) -> None:
         self.dataset = dataset
 
+    def check_covered(self, period) -> None:
+        """The fake data covers every period."""
+
     def period_metrics(self, period) -> FakePeriodMetrics:
         return FakePeriodMetrics(self.dataset, period)
 

@@ -134,9 +134,9 @@ class _Member:
 
 def archive_scopes(dataset: Store | Dataset) -> list[Scope]:
     """Every collector on the roster, every team, and the whole centre, in that order."""
-    roster = dataset.collectors
-    collectors = sorted(set(roster["collector_id"].tolist()))
-    teams = sorted(set(roster["team_id"].tolist()))
+    roster = dataset.collector_rows
+    collectors = sorted({str(row["collector_id"]) for row in roster})
+    teams = sorted({str(row["team_id"]) for row in roster})
     return (
         [Scope.collector(cid) for cid in collectors]
         + [Scope.team(tid) for tid in teams]
@@ -145,18 +145,11 @@ def archive_scopes(dataset: Store | Dataset) -> list[Scope]:
 
 
 def _who(dataset: Store | Dataset) -> dict[Scope, _Member]:
-    roster = dataset.collectors
-    team_names = roster["team_name"] if "team_name" in roster else roster["team_id"]
     members: dict[Scope, _Member] = {}
-    for cid, name, tid, tname in zip(
-        roster["collector_id"].tolist(),
-        roster["name"].tolist(),
-        roster["team_id"].tolist(),
-        team_names.tolist(),
-        strict=True,
-    ):
-        name = name if isinstance(name, str) and name else None  # a blank cell is NaN
-        tname = tname if isinstance(tname, str) and tname else tid
+    for row in dataset.collector_rows:
+        cid, tid = str(row["collector_id"]), str(row["team_id"])
+        name = row["name"] or None
+        tname = row.get("team_name", tid) or tid
         members[Scope.collector(cid)] = _Member(name, tid, tname)
         members.setdefault(Scope.team(tid), _Member(tname, tid, tname))
     members[Scope.everyone()] = _Member(None, None, None)
@@ -304,8 +297,7 @@ def build_archive(
     warm_up(options.jobs)
 
     engine = MetricsEngine(dataset, config)
-    with status(f"computing the metrics of {period_obj.label}"):
-        period_metrics = engine.period_metrics(period_obj)  # a period not covered fails here
+    engine.check_covered(period_obj)  # before anything is computed or written
     scopes = archive_scopes(dataset)
     check_distinct_folders(scopes)
     who = _who(dataset)
@@ -325,8 +317,10 @@ def build_archive(
         )
         for language in options.languages
     }
-    with status("building the report models"):
+    # The period's metrics, the comparisons' and the reviews' months, computed side by side.
+    with status(f"computing the metrics of {period_obj.label}"):
         models, model_errors = _build_models(engine, period_obj, scopes, config)
+    period_metrics = engine.period_metrics(period_obj)  # computed above: from the cache
     jobs, failed_early = _plan_reports(scopes, models, model_errors, options.languages, notes)
 
     total = len(jobs) + len(failed_early)

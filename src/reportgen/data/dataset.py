@@ -36,8 +36,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # the frames are made by the loader; naming the tables needs no pandas
+    import pandas as pd
 
 REQUIRED_TABLES = ("collectors", "accounts")
 OPTIONAL_TABLES = ("contacts", "payments", "arrangements", "complaints")
@@ -70,3 +72,27 @@ class Dataset:
 
     def has(self, name: str) -> bool:
         return self.table(name) is not None
+
+    @property
+    def collector_rows(self) -> tuple[dict[str, Any], ...]:
+        """The roster as :attr:`reportgen.store.Store.collector_rows` gives it."""
+        return roster_rows(self.collectors)
+
+
+def roster_rows(frame: pd.DataFrame) -> tuple[dict[str, Any], ...]:
+    """The roster frame's rows as plain values: text as ``str`` and a blank as ``None``;
+    ``hired_on`` as an ISO date."""
+    import pandas as pd
+
+    rows = []
+    for record in frame.to_dict("records"):
+        row: dict[str, Any] = {}
+        for column, value in record.items():
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                row[column] = None
+            elif column == "hired_on":
+                row[column] = pd.Timestamp(value).date().isoformat()
+            else:
+                row[column] = str(value)
+        rows.append(row)
+    return tuple(rows)

@@ -9,7 +9,10 @@ the table, as they are absent from the loader's frames.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only frames being copied in need pandas; queries never do
+    import pandas as pd
 
 # Bumped whenever a stored file's tables or meaning change; a file written with
 # another version is refused with a message saying to import again.

@@ -15,16 +15,21 @@ def scope_name(source: Dataset | Store | MetricsEngine, scope: Scope) -> str | N
     """The collector's name or the team's name from the roster; ``None`` for everyone."""
     if scope.kind == "all":
         return None
-    frame = source.store.collectors if isinstance(source, MetricsEngine) else source.collectors
+    rows = (
+        source.store.collector_rows
+        if isinstance(source, MetricsEngine)
+        else (source.collector_rows)
+    )
     if scope.kind == "collector":
-        found = frame.loc[frame["collector_id"] == scope.id, "name"]
-    else:
-        rows = frame.loc[frame["team_id"] == scope.id]
-        found = rows["team_name"] if "team_name" in rows.columns else rows["team_id"]
-        found = found.dropna()
-        if found.empty and not rows.empty:
-            return str(scope.id)
-    return None if found.empty or found.isna().iloc[0] else str(found.iloc[0])
+        names = [row["name"] for row in rows if row["collector_id"] == scope.id]
+        return None if not names or names[0] is None else str(names[0])
+    members = [row for row in rows if row["team_id"] == scope.id]
+    if not members:
+        return None
+    # The first member's team name that is not blank; the id when every one is.
+    names = [row.get("team_name", row["team_id"]) for row in members]
+    known = [name for name in names if name is not None]
+    return str(known[0]) if known else str(scope.id)
 
 
 def _comparison(engine: MetricsEngine, make_period, scope: Scope) -> dict | None:

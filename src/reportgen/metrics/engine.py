@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from reportgen.config import Config
 from reportgen.data.dataset import OPTIONAL_TABLES, Dataset
 from reportgen.errors import PeriodError, ScopeError
@@ -109,7 +107,7 @@ class MetricsEngine:
     def __init__(self, source: Store | Dataset, config: Config) -> None:
         self.store = source if isinstance(source, Store) else Store.from_dataset(source)
         self.config = config
-        self.roster = Roster.of(self.store.collectors)
+        self.roster = Roster.of(self.store.collector_rows)
         # The scopes asked for; None until something is asked, and then every scope
         # is computed.
         self._wanted: set[ScopeKey] | None = None
@@ -165,8 +163,11 @@ class MetricsEngine:
             self._wanted |= wanted
             self._cache.clear()
 
-    def narrowed(self, scopes: Iterable[Scope], *, own_connection: bool = False) -> MetricsEngine:
-        """An engine over the same source computing only ``scopes``, with its own cache.
+    def narrowed(
+        self, scopes: Iterable[Scope], *, members: bool = False, own_connection: bool = False
+    ) -> MetricsEngine:
+        """An engine over the same source computing only ``scopes`` (and, with ``members``,
+        their collectors; see :meth:`require`), with its own cache.
 
         For figures only some scopes need (a year-end review's months, collectors only):
         each query then joins and groups a third of the rows it would for every scope.
@@ -179,7 +180,7 @@ class MetricsEngine:
         engine._wanted = None
         engine._cache = {}
         try:
-            engine.require(scopes)
+            engine.require(scopes, members=members)
         except BaseException:
             if own_connection:
                 engine.store.close()
@@ -215,11 +216,9 @@ class MetricsEngine:
                 covered.add(name)
         return frozenset(covered)
 
-    def period_metrics(self, period: Period | str) -> PeriodMetrics:
-        period = parse_period(period) if isinstance(period, str) else period
-        cached = self._cache.get(period.label)
-        if cached is not None:
-            return cached
+    def check_covered(self, period: Period) -> None:
+        """Raise :class:`PeriodError` when the snapshots do not cover ``period`` (see
+        :meth:`covers`): the check :meth:`period_metrics` starts with, without the work."""
         missing = self._missing_snapshot_months(period)
         if missing:
             held = self.store.snapshot_months
@@ -229,6 +228,13 @@ class MetricsEngine:
                 f"the opening snapshot {period.opening_month} and every month from "
                 f"{period.months[0]} to {period.months[-1]} (accounts holds {holds})"
             )
+
+    def period_metrics(self, period: Period | str) -> PeriodMetrics:
+        period = parse_period(period) if isinstance(period, str) else period
+        cached = self._cache.get(period.label)
+        if cached is not None:
+            return cached
+        self.check_covered(period)
         scopes = self._scopes()
         self._write_scopes_table(scopes)
         query = PeriodQuery(
@@ -276,8 +282,7 @@ class MetricsEngine:
                 rows.append((collector, "team", team))
             if ALL_KEY in wanted:
                 rows.append((collector, "all", ""))
-        frame = pd.DataFrame(rows, columns=["collector_id", "scope_kind", "scope_id"], dtype=object)
-        self.store.create_temp_table(SCOPES_TABLE, frame)
+        self.store.create_temp_table(SCOPES_TABLE, ("collector_id", "scope_kind", "scope_id"), rows)
 
 
 def _channel_activity(channels: dict[str, dict[str, int]]) -> dict:

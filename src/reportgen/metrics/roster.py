@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,16 +16,17 @@ class Roster:
     team_of: dict[str, str]  # collector id → team id
 
     @classmethod
-    def of(cls, collectors: pd.DataFrame) -> Roster:
-        frame = collectors.sort_values("collector_id", kind="stable")
-        collector_ids = tuple(frame["collector_id"].astype(str))
-        names = tuple("" if pd.isna(n) else str(n) for n in frame["name"])
-        team_col = tuple(frame["team_id"].astype(str))
+    def of(cls, collectors: Sequence[Mapping[str, Any]]) -> Roster:
+        """From the roster's rows (``Store.collector_rows``: blanks are ``None``)."""
+        rows = sorted(collectors, key=lambda row: str(row["collector_id"]))
+        collector_ids = tuple(str(row["collector_id"]) for row in rows)
+        names = tuple("" if row["name"] is None else str(row["name"]) for row in rows)
+        team_col = tuple(str(row["team_id"]) for row in rows)
         team_ids = tuple(sorted(set(team_col)))
-        team_name_col = frame["team_name"] if "team_name" in frame.columns else team_col
         first_names: dict[str, str] = {}
-        for team, name in zip(team_col, team_name_col, strict=True):
-            first_names.setdefault(team, team if pd.isna(name) or name == "" else str(name))
+        for team, row in zip(team_col, rows, strict=True):
+            name = row.get("team_name")
+            first_names.setdefault(team, team if name is None or name == "" else str(name))
         return cls(
             collector_ids=collector_ids,
             collector_names=names,

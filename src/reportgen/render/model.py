@@ -165,60 +165,61 @@ def report_kind(scope: Scope, period: Period) -> ReportKind:
     return "team"
 
 
-MONTH_THREADS = 2  # months computed at once, beside the period's own figures
+MONTH_THREADS = 2  # threads sharing a year-end review's months
 
 
-class MonthlyMetrics:
-    """A year-end review's month-by-month figures, computed in threads while the caller
-    computes the period's own (the year, the year before): each month is a dozen small
-    queries that leave a core idle, so two months and the year run side by side.
+@dataclass(frozen=True)
+class SideJob:
+    """Periods one thread computes, in order, for ``scopes`` (and, with ``members``, every
+    collector of a team or of everyone)."""
 
-    Only the reviewed collectors are computed, not every team and the centre besides.
-    Each thread queries through its own connection (see Store.on_own_connection).
+    scopes: tuple[Scope, ...]
+    members: bool
+    periods: tuple[Period, ...]
+
+
+class SideMetrics:
+    """Periods computed in threads while the caller computes the report's own period.
+
+    Each period is a couple of dozen small queries that leave a core idle, so the
+    comparisons (the previous period, the year before) and a year-end review's months
+    run beside the period itself. Each thread queries through a connection of its own
+    (see Store.on_own_connection) and computes only the scopes its job names: a
+    review's months are the reviewed collectors', not every team's and the centre's.
     """
 
-    def __init__(self, engine: MetricsEngine, reviewed: list[Scope], period: Period) -> None:
-        self._months = list(period.months) if reviewed else []
+    def __init__(self, engine: MetricsEngine, jobs: list[SideJob]) -> None:
+        self._jobs = [job for job in jobs if job.periods]
         self._engines: list[MetricsEngine] = []
         try:
-            for _ in range(min(MONTH_THREADS, len(self._months))):
-                self._engines.append(engine.narrowed(reviewed, own_connection=True))
-        except BaseException:  # a second connection failed: close the first
+            for job in self._jobs:
+                self._engines.append(
+                    engine.narrowed(job.scopes, members=job.members, own_connection=True)
+                )
+        except BaseException:  # a later connection failed: close the earlier ones
             for opened in self._engines:
                 opened.store.close()
             raise
         self._pool = None
         self._futures: list = []
 
-    def __enter__(self) -> MonthlyMetrics:
+    def __enter__(self) -> SideMetrics:
         from concurrent.futures import ThreadPoolExecutor
 
         if self._engines:
-            self._pool = ThreadPoolExecutor(len(self._engines), thread_name_prefix="months")
+            self._pool = ThreadPoolExecutor(len(self._engines), thread_name_prefix="periods")
             self._futures = [
-                self._pool.submit(self._compute, engine, self._months[index :: len(self._engines)])
-                for index, engine in enumerate(self._engines)
+                self._pool.submit(_compute_periods, engine, job.periods)
+                for engine, job in zip(self._engines, self._jobs, strict=True)
             ]
         return self
 
-    @staticmethod
-    def _compute(engine: MetricsEngine, months: list[str]) -> dict[str, PeriodMetrics | None]:
-        from reportgen.periods import parse_period
-
-        found = {}
-        for month in months:
-            month_period = parse_period(month)
-            found[month] = (
-                engine.period_metrics(month_period) if engine.covers(month_period) else None
-            )
-        return found
-
-    def result(self) -> dict[str, PeriodMetrics | None]:
-        """Month → its metrics (None where the snapshots do not cover it), in order."""
-        found: dict[str, PeriodMetrics | None] = {}
+    def result(self) -> dict[str, PeriodMetrics]:
+        """Period label → its metrics, for every period of every job."""
+        found: dict[str, PeriodMetrics] = {}
         for future in self._futures:
             found.update(future.result())
-        return {month: found[month] for month in self._months}
+        return found
 
     def __exit__(self, *exc_info) -> None:
         if self._pool is not None:
@@ -229,6 +230,27 @@ class MonthlyMetrics:
             engine.store.close()
 
 
+def _compute_periods(engine: MetricsEngine, periods: tuple[Period, ...]) -> dict:
+    return {period.label: engine.period_metrics(period) for period in periods}
+
+
+def _side_jobs(
+    engine: MetricsEngine, scopes: list[Scope], reviewed: list[Scope], period: Period
+) -> list[SideJob]:
+    """The comparisons the snapshots cover, for every scope asked for and its members; and
+    the months the snapshots cover of the reviewed collectors, shared by MONTH_THREADS."""
+    from reportgen.periods import parse_period
+
+    comparisons = tuple(p for p in (period.previous(), period.year_ago()) if engine.covers(p))
+    jobs = [SideJob(tuple(scopes), True, comparisons)]
+    if reviewed:
+        months = [parse_period(m) for m in period.months]
+        covered = tuple(m for m in months if engine.covers(m))
+        threads = min(MONTH_THREADS, len(covered))
+        jobs += [SideJob(tuple(reviewed), False, covered[i::threads]) for i in range(threads)]
+    return jobs
+
+
 def build_report_models(
     engine: MetricsEngine, period: Period, scopes: list[Scope], config: Config
 ) -> list[ReportModel]:
@@ -237,17 +259,15 @@ def build_report_models(
 
     dataset: Store = engine.store
     engine.require(scopes, members=True)
+    engine.check_covered(period)  # before the other periods start computing
     reviewed = [scope for scope in scopes if report_kind(scope, period) == "review"]
-    with MonthlyMetrics(engine, reviewed, period) as months_running:
+    with SideMetrics(engine, _side_jobs(engine, scopes, reviewed, period)) as side:
         current = engine.period_metrics(period)
-        previous_period, year_ago_period = period.previous(), period.year_ago()
-        previous = (
-            engine.period_metrics(previous_period) if engine.covers(previous_period) else None
-        )
-        year_ago = (
-            engine.period_metrics(year_ago_period) if engine.covers(year_ago_period) else None
-        )
-        monthly = months_running.result()
+        found = side.result()
+    previous_period, year_ago_period = period.previous(), period.year_ago()
+    previous = found.get(previous_period.label)
+    year_ago = found.get(year_ago_period.label)
+    monthly = {month: found.get(month) for month in period.months}
     missing, uncovered = table_availability(dataset, period)
     roster = _roster(dataset)
 
@@ -319,13 +339,15 @@ def _row(metrics: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def _roster(dataset: Store) -> dict[str, dict[str, Any]]:
     """collector_id → {name, team_id, team_name, supervisor} from the collectors table."""
-    frame = dataset.collectors
-    columns = [c for c in ("name", "team_id", "team_name", "supervisor") if c in frame.columns]
-    records = frame.set_index("collector_id")[columns].to_dict("index")
-    return {
-        str(cid): {k: (None if _blank(v) else clean_name(str(v))) for k, v in rec.items()}
-        for cid, rec in records.items()
-    }
+    roster: dict[str, dict[str, Any]] = {}
+    for row in dataset.collector_rows:
+        record = {
+            key: None if _blank(row[key]) else clean_name(str(row[key]))
+            for key in ("name", "team_id", "team_name", "supervisor")
+            if key in row
+        }
+        roster.setdefault(str(row["collector_id"]), record)
+    return roster
 
 
 # Control characters (C0 with tab and line breaks, DEL, C1), lone surrogates and the two
@@ -346,14 +368,9 @@ def clean_name(value: str | None) -> str | None:
 
 def _hired_on(dataset: Store, collector_id: str) -> str | None:
     """The collector's ``hired_on`` as an ISO date, or None (no column, blank, no row)."""
-    frame = dataset.collectors
-    if "hired_on" not in frame.columns:
-        return None
-    values = frame.loc[frame["collector_id"].astype(str) == collector_id, "hired_on"]
-    for value in values:
-        # A blank cell is NaT, which is a date instance but has no date to give.
-        if not _blank(value) and str(value) != "NaT" and hasattr(value, "date"):
-            return value.date().isoformat()
+    for row in dataset.collector_rows:
+        if str(row["collector_id"]) == collector_id and row.get("hired_on") is not None:
+            return str(row["hired_on"])
     return None
 
 

@@ -15,11 +15,10 @@ one line naming the database (without a password) and what went wrong.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-
-import pandas as pd
 
 from reportgen.errors import ReportgenError
 from reportgen.store.database_url import DatabaseUrl
@@ -128,17 +127,19 @@ class PostgresSession:
             for column in range(result.nfields)
         )
 
-    def create_temp_table(self, name: str, frame: pd.DataFrame) -> None:
-        """A temporary table of text columns holding ``frame``'s rows (the scopes asked for)."""
-        columns = ", ".join(f"{column} TEXT" for column in frame.columns)
+    def create_temp_table(
+        self, name: str, columns: Sequence[str], rows: Sequence[Sequence[str]]
+    ) -> None:
+        """A temporary table of text ``columns`` holding ``rows`` (the scopes asked for)."""
+        typed = ", ".join(f"{column} TEXT" for column in columns)
         self.run(f"DROP TABLE IF EXISTS {name}")
-        self.run(f"CREATE TEMP TABLE {name} ({columns})")
+        self.run(f"CREATE TEMP TABLE {name} ({typed})")
         try:
             with (
                 self._connection.cursor() as cursor,
-                cursor.copy(f"COPY {name} ({', '.join(frame.columns)}) FROM STDIN") as copy,
+                cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy,
             ):
-                for row in frame.itertuples(index=False):
+                for row in rows:
                     copy.write_row(tuple(row))
             self.run(f"ANALYZE {name}")
         except _driver().Error as exc:

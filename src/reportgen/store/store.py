@@ -7,19 +7,22 @@ written by ``reportgen import`` is opened as it is, read-only, without
 checking its rows again. Either way the rest of reportgen sees one thing: a
 :class:`Store`.
 
-What is kept outside DuckDB is small and read often: the roster (a pandas
-frame, for names and teams), the months the snapshots hold, and the span of
-every dated table (for coverage).
+What is kept outside DuckDB is small and read often: the roster (plain rows,
+for names and teams), the months the snapshots hold, and the span of every
+dated table (for coverage). Nothing here imports pandas unless a frame is
+asked for (:attr:`Store.collectors`, :meth:`Store.from_dataset`): a report from
+a ``.duckdb`` file does not pay the half second pandas takes to import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from reportgen.config import Engine
 from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
@@ -27,13 +30,18 @@ from reportgen.data.sql_schema import COLUMN_TYPES, SORT_COLUMNS, floor_times
 from reportgen.errors import DataError, Problem
 from reportgen.store.database_url import DatabaseUrl
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @dataclass
 class Store:
     """The tables of one data source inside a DuckDB connection."""
 
     con: duckdb.DuckDBPyConnection
-    collectors: pd.DataFrame
+    # The roster, one dict per row in table order: text as str (None when blank),
+    # hired_on as an ISO date.
+    collector_rows: tuple[dict[str, Any], ...]
     # Canonical columns present in each table; an absent optional table is not a key.
     columns: dict[str, tuple[str, ...]]
     row_counts: dict[str, int]
@@ -51,6 +59,25 @@ class Store:
 
     def has(self, name: str) -> bool:
         return name in self.columns
+
+    @cached_property
+    def collectors(self) -> pd.DataFrame:
+        """The roster as the loader's frame has it: text columns as ``str``, ``hired_on``
+        as datetime64 (for callers that work on frames)."""
+        import pandas as pd
+
+        columns = list(self.columns["collectors"])
+        frame = pd.DataFrame(
+            [[row[c] for c in columns] for row in self.collector_rows],
+            columns=columns,
+            dtype=object,
+        )
+        for column in columns:
+            if column == "hired_on":
+                frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+            else:
+                frame[column] = frame[column].astype("str").where(frame[column].notna())
+        return frame
 
     def has_column(self, table: str, column: str) -> bool:
         return column in self.columns.get(table, ())
@@ -115,13 +142,15 @@ class Store:
             if name not in columns:
                 continue
             column = DATE_COLUMNS[name]
+            # The date of the first and last time (a date only grows with its time), so
+            # the engine can answer from each block's stored minimum and maximum.
             first, last = con.execute(
-                f"SELECT min(CAST({column} AS DATE)), max(CAST({column} AS DATE)) FROM {name}"
+                f"SELECT CAST(min({column}) AS DATE), CAST(max({column}) AS DATE) FROM {name}"
             ).fetchone()
             spans[name] = None if first is None else (first.isoformat(), last.isoformat())
         return cls(
             con=con,
-            collectors=_collectors_frame(con, columns["collectors"]),
+            collector_rows=_collector_rows(con, columns["collectors"]),
             columns=columns,
             row_counts=row_counts,
             snapshot_months=months,
@@ -133,19 +162,24 @@ class Store:
             relations=relations or {},
         )
 
-    def create_temp_table(self, name: str, frame: pd.DataFrame) -> None:
-        """A temporary table of ``frame``'s text columns, for this connection's queries."""
-        if isinstance(self.con, duckdb.DuckDBPyConnection):
-            view = f"{name}_rows"
-            self.con.register(view, frame)
-            try:
-                casts = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in frame.columns)
-                self.con.execute(f"DROP TABLE IF EXISTS {name}")
-                self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT {casts} FROM {view}")
-            finally:
-                self.con.unregister(view)
-        else:
-            self.con.create_temp_table(name, frame)
+    def create_temp_table(
+        self, name: str, columns: Sequence[str], rows: Sequence[Sequence[str]]
+    ) -> None:
+        """A temporary table of text ``columns`` holding ``rows``, for this connection's
+        queries (a few hundred rows: the scopes asked for)."""
+        if not isinstance(self.con, duckdb.DuckDBPyConnection):
+            self.con.create_temp_table(name, columns, rows)
+            return
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        typed = ", ".join(f"{column} VARCHAR" for column in columns)
+        self.con.execute(f"CREATE TEMP TABLE {name} ({typed})")
+        if rows:
+            # One statement with parameters: values from data never enter query text.
+            row = "(" + ", ".join("?" for _ in columns) + ")"
+            self.con.execute(
+                f"INSERT INTO {name} VALUES {', '.join(row for _ in rows)}",
+                [value for values in rows for value in values],
+            )
 
 
 def _duckdb_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -225,6 +259,8 @@ def check_rows(dataset: Dataset) -> None:
     not on the roster; a dataset built in code gets the same errors here rather
     than silently different figures.
     """
+    import numpy as np
+
     roster = set(dataset.collectors["collector_id"].dropna().astype(str))
     problems: list[Problem] = []
     for name, columns in _REQUIRED_TEXT.items():
@@ -265,16 +301,22 @@ def check_rows(dataset: Dataset) -> None:
         raise DataError(problems)
 
 
-def _collectors_frame(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> pd.DataFrame:
-    """The roster as the loader gives it: text columns as ``str``, ``hired_on`` as datetime64."""
-    query = f"SELECT {', '.join(columns)} FROM collectors"
-    if isinstance(con, duckdb.DuckDBPyConnection):
-        frame = con.execute(query).df()
-    else:
-        frame = pd.DataFrame(con.execute(query).fetchall(), columns=list(columns), dtype=object)
-    for column in columns:
-        if column == "hired_on":
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-        else:
-            frame[column] = frame[column].astype("str")
-    return frame
+def _collector_rows(
+    con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]
+) -> tuple[dict[str, Any], ...]:
+    """The roster as plain rows: text as ``str`` (``None`` when blank), ``hired_on`` as an
+    ISO date, so that every source gives the same values (a PostgreSQL ``char(n)`` or
+    ``citext`` id arrives as ``str`` through its view)."""
+    found = con.execute(f"SELECT {', '.join(columns)} FROM collectors").fetchall()
+    rows = []
+    for values in found:
+        row: dict[str, Any] = {}
+        for column, value in zip(columns, values, strict=True):
+            if value is None:
+                row[column] = None
+            elif column == "hired_on":
+                row[column] = value.isoformat()[:10]
+            else:
+                row[column] = str(value)
+        rows.append(row)
+    return tuple(rows)
