@@ -1,7 +1,7 @@
 """What the forkserver prepares once, before it forks any rendering worker.
 
 Importing this module imports the whole render stack (Jinja, python-docx,
-python-pptx's chart writer, openpyxl, Typst) and reads the chart font's
+python-pptx's chart writer, XlsxWriter, Typst) and reads the chart font's
 character map and metrics: a few hundred milliseconds that every worker
 would otherwise pay again. The forkserver imports it while the parent is
 still computing the metrics (see :func:`reportgen.archive.runner.warm_up`),
