@@ -83,17 +83,15 @@ def recorded_run(url: str, period: str) -> tuple[list[str], list[str], dict, flo
         sent.append(text)
         return run(self, sql, parameters)
 
-    def recording_create(self, name, frame):
-        rows = ", ".join(
-            "(" + ", ".join(f"'{v}'" for v in row) + ")" for row in frame.itertuples(index=False)
-        )
-        columns = ", ".join(f"{c} TEXT" for c in frame.columns)
+    def recording_create(self, name, columns, rows):
+        values = ", ".join("(" + ", ".join(f"'{v}'" for v in row) + ")" for row in rows)
+        typed = ", ".join(f"{c} TEXT" for c in columns)
         sent.append(f"DROP TABLE IF EXISTS {name}")
-        sent.append(f"CREATE TEMP TABLE {name} ({columns})")
-        sent.append(f"INSERT INTO {name} VALUES {rows}")
+        sent.append(f"CREATE TEMP TABLE {name} ({typed})")
+        sent.append(f"INSERT INTO {name} VALUES {values}")
         sent.append(f"ANALYZE {name}")
         calls = len(sent)
-        create(self, name, frame)
+        create(self, name, columns, rows)
         del sent[calls:]  # the real COPY's own DROP/CREATE/ANALYZE: recorded above
 
     postgres_session.PostgresSession.run = recording_run

@@ -112,6 +112,9 @@ class FakeEngine:
     def check_covered(self, period) -> None:
         """The fake data covers every period."""
 
+    def covers(self, period) -> bool:
+        return True
+
     def period_metrics(self, period) -> FakePeriodMetrics:
         return FakePeriodMetrics(self.dataset, period)
 

@@ -297,6 +297,25 @@ def test_a_scope_whose_model_cannot_be_built_fails_alone(tiny, fake, tmp_path, m
     assert statuses[4:6] == [("C003", "zh-CN", "failed"), ("C003", "en", "failed")]
 
 
+def test_a_failure_of_the_periods_own_metrics_is_raised_once_not_per_scope(
+    tiny, fake, tmp_path, monkeypatch
+):
+    """Only a scope's own model may fail alone; when the period's metrics cannot be
+    computed at all, the run stops with that error rather than trying every scope."""
+    calls = []
+
+    def period_metrics(self, period):
+        calls.append(period.label)
+        raise RuntimeError("the query died")
+
+    monkeypatch.setattr(fake.FakeEngine, "period_metrics", period_metrics)
+    out = tmp_path / "archive"
+    with pytest.raises(RuntimeError, match="the query died"):
+        _run(tiny, out, languages="zh-CN")
+    assert len(calls) == 2  # the one call for every scope, and the retry before scope by scope
+    assert not out.exists()
+
+
 def test_a_blank_name_is_blank_in_the_index_not_nan(tiny, tmp_path):
     tiny.collectors.loc[0, "name"] = None
     tiny.collectors.loc[2, "team_name"] = None

@@ -229,8 +229,8 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(build_repor
         name="members",
         kind="bar",
         title="组员回收金额",
-        categories=("=HYPERLINK(A1)", "=1+1", "王小明"),
-        series=(("回收金额", (1.0, 2.0, 3.0)),),
+        categories=("=HYPERLINK(A1)", "=1+1", "王小明", "<r>&</r>", "00123", "http://x.test"),
+        series=(("<r><t>回收金额</t></r>", (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)),),
     )
     _data, document = _chart_document(build_report, chart_path, hostile)
     (part,) = _chart_parts(document)
@@ -240,3 +240,11 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(build_repor
     assert "<f>" not in sheet  # no formula anywhere
     values = load_workbook(io.BytesIO(rel.target_part.blob))["Sheet1"]
     assert values.cell(row=2, column=1).value == "=HYPERLINK(A1)"
+    # Text that looks like the workbook writer's own markup, a number or a link is the
+    # same text when read back (and the workbook still opens).
+    assert [values.cell(row=r, column=1).value for r in range(5, 8)] == [
+        "<r>&</r>",
+        "00123",
+        "http://x.test",
+    ]
+    assert values.cell(row=1, column=2).value == "<r><t>回收金额</t></r>"

@@ -67,7 +67,7 @@ from reportgen.archive.workers import (
 )
 from reportgen.config import Config
 from reportgen.data.dataset import Dataset
-from reportgen.errors import OutputError, ReportgenError
+from reportgen.errors import OutputError, PeriodError, ReportgenError
 from reportgen.output import (
     Inputs,
     make_staging,
@@ -166,6 +166,15 @@ def _build_models(engine: Any, period: Any, scopes: list[Scope], config: Config)
     except ReportgenError:
         raise
     except Exception:
+        # The period and its comparisons first, once, in this engine (a failure there is
+        # the whole archive's, raised here, not repeated per scope); each scope then
+        # takes them from its cache.
+        engine.period_metrics(period)
+        for comparison in (period.previous, period.year_ago):
+            with contextlib.suppress(PeriodError):  # before year 1: not covered
+                needed = comparison()
+                if engine.covers(needed):
+                    engine.period_metrics(needed)
         models: list[Any] = []
         errors: dict[int, str] = {}
         for position, scope in enumerate(scopes):

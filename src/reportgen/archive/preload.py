@@ -10,6 +10,8 @@ and each worker it forks inherits it all already done.
 
 from __future__ import annotations
 
+import xlsxwriter  # noqa: F401  (imported by the chart writer when it first runs)
+
 import reportgen.archive.workers  # noqa: F401  (the worker's own code)
 import reportgen.render.docx_charts  # noqa: F401
 import reportgen.render.pdf  # noqa: F401

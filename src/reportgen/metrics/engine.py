@@ -216,6 +216,10 @@ class MetricsEngine:
                 covered.add(name)
         return frozenset(covered)
 
+    def cached(self, period: Period) -> PeriodMetrics | None:
+        """``period``'s metrics if this engine has computed them for the scopes asked for."""
+        return self._cache.get(period.label)
+
     def check_covered(self, period: Period) -> None:
         """Raise :class:`PeriodError` when the snapshots do not cover ``period`` (see
         :meth:`covers`): the check :meth:`period_metrics` starts with, without the work."""

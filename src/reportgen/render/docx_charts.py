@@ -295,7 +295,7 @@ def chart_workbook(spec: ChartSpec) -> bytes:
     if spec.kind == "bar_line":
         formats[1] = spec.line_format
     for column, ((label, values), shown) in enumerate(zip(spec.series, formats, strict=True), 1):
-        sheet.write_string(0, column, label)
+        _write_text(sheet, 0, column, label)
         for row, value in enumerate(values, 1):
             number = _value(value)
             if number is None:  # no figure: an empty cell, as the chart shows a gap
@@ -304,10 +304,24 @@ def chart_workbook(spec: ChartSpec) -> bytes:
                 sheet.write_number(row, column, number, cell_formats[shown])
         sheet.set_column(column, column, 16)
     for row, category in enumerate(spec.categories, 1):
-        sheet.write_string(row, 0, category)
+        _write_text(sheet, row, 0, category)
     sheet.set_column(0, 0, 24)
     book.close()
     return buffer.getvalue()
+
+
+def _write_text(sheet, row: int, column: int, text: str) -> None:
+    """Write ``text`` as a plain string cell.
+
+    XlsxWriter copies a string that starts with ``<r>`` and ends with ``</r>`` into the
+    workbook unescaped, as ready-made rich-text markup; a name like that from the data
+    would break the workbook. Written as unformatted rich-text runs instead (XlsxWriter
+    wants at least three), it is escaped, and reads back as the same text.
+    """
+    if text.startswith("<r>") and text.endswith("</r>"):
+        sheet.write_rich_string(row, column, text[:1], text[1:2], text[2:])
+    else:
+        sheet.write_string(row, column, text)
 
 
 class ChartEmbedder:

@@ -241,7 +241,11 @@ def _side_jobs(
     the months the snapshots cover of the reviewed collectors, shared by MONTH_THREADS."""
     from reportgen.periods import parse_period
 
-    comparisons = tuple(p for p in (period.previous(), period.year_ago()) if engine.covers(p))
+    comparisons = tuple(
+        p
+        for p in (period.previous(), period.year_ago())
+        if engine.covers(p) and engine.cached(p) is None
+    )
     jobs = [SideJob(tuple(scopes), True, comparisons)]
     if reviewed:
         months = [parse_period(m) for m in period.months]
@@ -265,8 +269,8 @@ def build_report_models(
         current = engine.period_metrics(period)
         found = side.result()
     previous_period, year_ago_period = period.previous(), period.year_ago()
-    previous = found.get(previous_period.label)
-    year_ago = found.get(year_ago_period.label)
+    previous = engine.cached(previous_period) or found.get(previous_period.label)
+    year_ago = engine.cached(year_ago_period) or found.get(year_ago_period.label)
     monthly = {month: found.get(month) for month in period.months}
     missing, uncovered = table_availability(dataset, period)
     roster = _roster(dataset)

@@ -15,6 +15,7 @@ one line naming the database (without a password) and what went wrong.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,11 +53,22 @@ def to_postgres(sql: str) -> str:
 
 @dataclass
 class Traffic:
-    """What came back from the server: the proof that the work stayed there."""
+    """What came back from the server: the proof that the work stayed there.
+
+    Shared by the sessions of one source, which run in several threads (the
+    comparisons, a review's months): counted under a lock, so no count is lost.
+    """
 
     queries: int = 0
     rows: int = 0
     bytes: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, rows: int, size: int) -> None:
+        with self._lock:
+            self.queries += 1
+            self.rows += rows
+            self.bytes += size
 
 
 @dataclass
@@ -116,16 +128,16 @@ class PostgresSession:
         return _Result([tuple(_plain(v) for v in row) for row in rows])
 
     def _count(self, result: Any) -> None:
-        self.traffic.queries += 1
         if result is None:
+            self.traffic.add(0, 0)
             return
-        self.traffic.rows += result.ntuples
         # The bytes of every value as the server sent it (results are small: aggregates).
-        self.traffic.bytes += sum(
+        size = sum(
             len(result.get_value(row, column) or b"")
             for row in range(result.ntuples)
             for column in range(result.nfields)
         )
+        self.traffic.add(result.ntuples, size)
 
     def create_temp_table(
         self, name: str, columns: Sequence[str], rows: Sequence[Sequence[str]]
