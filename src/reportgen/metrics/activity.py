@@ -100,26 +100,34 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         return {scope: dict.fromkeys(ACTIVITY_KEYS) for scope in q.scopes}
     channels = channel_counts(q)
     # Active days are (collector, date) pairs: each belongs to one collector.
-    active = q.by_scope(
-        q.rolled_up(
-            f"SELECT collector_id, count(DISTINCT day) AS days FROM {CONTACT_DAYS} "
-            "GROUP BY collector_id",
-            "",
-            "sum(p.days)",
+    active = (
+        q.by_scope(
+            q.rolled_up(
+                f"SELECT collector_id, count(DISTINCT day) AS days FROM {CONTACT_DAYS} "
+                "GROUP BY collector_id",
+                "",
+                "sum(p.days)",
+            )
         )
+        if q.wants("active_days", "calls_per_day")
+        else {}
     )
     # Per (scope, account) attempted: was it reached, did a number fail.
-    attempted = split_counts(
-        q,
-        f"SELECT collector_id, account_id, max({flag('rpc > 0')}) AS reached, "
-        f"max({flag('invalid > 0')}) AS invalid FROM {CONTACT_DAYS} GROUP BY 1, 2",
-        "account_id",
-        "max(p.reached) AS reached, max(p.invalid) AS invalid",
-        {
-            "attempted": "count(*)",
-            "reached": "sum(reached)",
-            "lost": f"sum({flag('reached = 0 AND invalid = 1')})",
-        },
+    attempted = (
+        split_counts(
+            q,
+            f"SELECT collector_id, account_id, max({flag('rpc > 0')}) AS reached, "
+            f"max({flag('invalid > 0')}) AS invalid FROM {CONTACT_DAYS} GROUP BY 1, 2",
+            "account_id",
+            "max(p.reached) AS reached, max(p.invalid) AS invalid",
+            {
+                "attempted": "count(*)",
+                "reached": "sum(reached)",
+                "lost": f"sum({flag('reached = 0 AND invalid = 1')})",
+            },
+        )
+        if q.wants("accounts_attempted", "accounts_reached", "lost_contact_accounts")
+        else dict.fromkeys(q.scopes, [0, 0, 0])
     )
     # Coverage: the share of the scope's book (opening plus new accounts) it contacted.
     contacted = (

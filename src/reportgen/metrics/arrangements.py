@@ -10,7 +10,9 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     w = q.window
     out: dict[ScopeKey, dict] = {scope: {} for scope in q.scopes}
 
-    if "arrangements" in q.covered:
+    if "arrangements" in q.covered and q.wants(
+        "arrangements", "arrangements_by_kind", "arranged_amount"
+    ):
         rows = q.by_scope(
             "SELECT scope_kind, scope_id, kind, count(*), sum(COALESCE(amount, 0)) FROM ("
             f"{q.scoped('arrangements', w.dates('t.created_on'))}) a GROUP BY 1, 2, 3"

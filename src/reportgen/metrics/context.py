@@ -68,6 +68,13 @@ class PeriodQuery:
     # Dated tables present that cover every month of the period (their metrics are
     # null otherwise).
     covered: frozenset[str]
+    # The metric keys asked for; None for all. A query whose figures are all unasked for
+    # is not run (the engine then gives those keys as null).
+    wanted: frozenset[str] | None = None
+
+    def wants(self, *keys: str) -> bool:
+        """Whether any of ``keys`` is asked for."""
+        return self.wanted is None or not self.wanted.isdisjoint(keys)
 
     def fetch(self, sql: str) -> list[tuple]:
         return self.store.con.execute(sql).fetchall()

@@ -111,6 +111,8 @@ class MetricsEngine:
         # The scopes asked for; None until something is asked, and then every scope
         # is computed.
         self._wanted: set[ScopeKey] | None = None
+        # The metric keys computed; None for all (see narrowed).
+        self._keys: frozenset[str] | None = None
         self._cache: dict[str, PeriodMetrics] = {}
 
     @property
@@ -164,10 +166,17 @@ class MetricsEngine:
             self._cache.clear()
 
     def narrowed(
-        self, scopes: Iterable[Scope], *, members: bool = False, own_connection: bool = False
+        self,
+        scopes: Iterable[Scope],
+        *,
+        members: bool = False,
+        own_connection: bool = False,
+        keys: Iterable[str] | None = None,
     ) -> MetricsEngine:
         """An engine over the same source computing only ``scopes`` (and, with ``members``,
-        their collectors; see :meth:`require`), with its own cache.
+        their collectors; see :meth:`require`), with its own cache. With ``keys``, only
+        those metrics are sure to be computed: queries that feed none of them are not run,
+        and every other key is null (a year-end review's months need ten figures of sixty).
 
         For figures only some scopes need (a year-end review's months, collectors only):
         each query then joins and groups a third of the rows it would for every scope.
@@ -178,6 +187,7 @@ class MetricsEngine:
         engine.store = self.store.on_own_connection() if own_connection else self.store
         engine.config, engine.roster = self.config, self.roster
         engine._wanted = None
+        engine._keys = None if keys is None else frozenset(keys)
         engine._cache = {}
         try:
             engine.require(scopes, members=members)
@@ -247,6 +257,7 @@ class MetricsEngine:
             window=PeriodWindow.of(period),
             scopes=scopes,
             covered=self._covered_tables(period),
+            wanted=self._keys,
         )
         state: dict = {scope: {} for scope in scopes}
         values: dict[ScopeKey, dict] = {scope: {} for scope in scopes}
@@ -258,7 +269,11 @@ class MetricsEngine:
                     values[scope].update(found)
         finally:
             contact_days.drop(query)
-        ordered = {s: {key: found[key] for key in METRIC_KEYS} for s, found in values.items()}
+        keys = self._keys
+        ordered = {
+            s: {key: found[key] if keys is None or key in keys else None for key in METRIC_KEYS}
+            for s, found in values.items()
+        }
         channels = state.get("channels")
         metrics = PeriodMetrics(
             period=period,

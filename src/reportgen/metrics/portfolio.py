@@ -60,14 +60,25 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         return grid
 
     opening = by_bucket(w.opening_month)
-    closing = by_bucket(w.last_month)
+    # The closing snapshot and the roll feed only their own keys (not the recovery rate).
+    closing_keys = ("closing_accounts", "closing_balance", "closing_by_bucket")
+    closing = (
+        by_bucket(w.last_month)
+        if q.wants(*closing_keys, "overdue_accounts_change")
+        else {scope: [[0, 0] for _ in range(width)] for scope in q.scopes}
+    )
 
     # Opening accounts judged by their row in the whole closing snapshot, whoever holds
     # it; absent or dpd 0 there is "current" (-1).
-    roll = q.by_scope(
-        f"SELECT o.scope_kind, o.scope_id, {q.bucket('o.dpd')}, {q.bucket('c.dpd')}, count(*) "
-        f"FROM ({opening_sql(q)}) o LEFT JOIN accounts c "
-        f"ON c.account_id = o.account_id AND c.month = '{w.last_month}' GROUP BY 1, 2, 3, 4"
+    roll_keys = ("cured_accounts", "cure_rate", "worsened_accounts", "roll_forward_rate")
+    roll = (
+        q.by_scope(
+            f"SELECT o.scope_kind, o.scope_id, {q.bucket('o.dpd')}, {q.bucket('c.dpd')}, "
+            f"count(*) FROM ({opening_sql(q)}) o LEFT JOIN accounts c "
+            f"ON c.account_id = o.account_id AND c.month = '{w.last_month}' GROUP BY 1, 2, 3, 4"
+        )
+        if q.wants(*roll_keys, "roll_matrix")
+        else {}
     )
     # New accounts: held overdue at some month end of the period, not opening accounts;
     # their balance is the one at the first such month end.

@@ -26,17 +26,26 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         f"count(*), sum(p.amount) FROM ({payments}) p LEFT JOIN accounts o "
         f"ON o.account_id = p.account_id AND o.month = '{w.opening_month}' GROUP BY 1, 2, 3, 4"
     )
-    paying = q.by_scope(
-        f"SELECT scope_kind, scope_id, count(DISTINCT account_id) FROM ({payments}) p GROUP BY 1, 2"
+    paying = (
+        q.by_scope(
+            f"SELECT scope_kind, scope_id, count(DISTINCT account_id) FROM ({payments}) p "
+            "GROUP BY 1, 2"
+        )
+        if q.wants("paying_accounts", "account_recovery_rate")
+        else {}
     )
     # Paid in full: the opening accounts with a balance above 0 whose payments in the
     # period, whoever is credited, reach that balance.
-    paid_in_full = q.by_scope(
-        f"SELECT o.scope_kind, o.scope_id, count(*) FROM ({opening_sql(q)}) o JOIN ("
-        f"SELECT account_id, sum(amount) AS cents FROM payments WHERE {w.dates('paid_on')} "
-        f"AND account_id IN (SELECT account_id FROM ({opening_sql(q)}) b) GROUP BY account_id"
-        ") paid ON paid.account_id = o.account_id "
-        "WHERE o.balance > 0 AND paid.cents >= o.balance GROUP BY 1, 2"
+    paid_in_full = (
+        q.by_scope(
+            f"SELECT o.scope_kind, o.scope_id, count(*) FROM ({opening_sql(q)}) o JOIN ("
+            f"SELECT account_id, sum(amount) AS cents FROM payments WHERE {w.dates('paid_on')} "
+            f"AND account_id IN (SELECT account_id FROM ({opening_sql(q)}) b) GROUP BY account_id"
+            ") paid ON paid.account_id = o.account_id "
+            "WHERE o.balance > 0 AND paid.cents >= o.balance GROUP BY 1, 2"
+        )
+        if q.wants("paid_in_full_accounts")
+        else {}
     )
 
     out: dict[ScopeKey, dict] = {}

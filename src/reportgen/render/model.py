@@ -171,11 +171,12 @@ MONTH_THREADS = 2  # threads sharing a year-end review's months
 @dataclass(frozen=True)
 class SideJob:
     """Periods one thread computes, in order, for ``scopes`` (and, with ``members``, every
-    collector of a team or of everyone)."""
+    collector of a team or of everyone); only the metric ``keys`` when given."""
 
     scopes: tuple[Scope, ...]
     members: bool
     periods: tuple[Period, ...]
+    keys: tuple[str, ...] | None = None
 
 
 class SideMetrics:
@@ -194,7 +195,9 @@ class SideMetrics:
         try:
             for job in self._jobs:
                 self._engines.append(
-                    engine.narrowed(job.scopes, members=job.members, own_connection=True)
+                    engine.narrowed(
+                        job.scopes, members=job.members, own_connection=True, keys=job.keys
+                    )
                 )
         except BaseException:  # a later connection failed: close the earlier ones
             for opened in self._engines:
@@ -251,7 +254,11 @@ def _side_jobs(
         months = [parse_period(m) for m in period.months]
         covered = tuple(m for m in months if engine.covers(m))
         threads = min(MONTH_THREADS, len(covered))
-        jobs += [SideJob(tuple(reviewed), False, covered[i::threads]) for i in range(threads)]
+        # A month row shows ROW_KEYS only: the months' queries that feed nothing else
+        # are not run.
+        jobs += [
+            SideJob(tuple(reviewed), False, covered[i::threads], ROW_KEYS) for i in range(threads)
+        ]
     return jobs
 
 
