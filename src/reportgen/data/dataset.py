@@ -79,20 +79,26 @@ class Dataset:
         return roster_rows(self.collectors)
 
 
+def roster_value(column: str, value: Any) -> Any:
+    """One roster cell as plain rows hold it, from any source: ``None`` for a blank,
+    ``hired_on`` as an ISO date, everything else as ``str``."""
+    if value is None:
+        return None
+    if column == "hired_on":
+        return value.isoformat()[:10]  # a date, datetime or pandas Timestamp
+    return str(value)
+
+
 def roster_rows(frame: pd.DataFrame) -> tuple[dict[str, Any], ...]:
-    """The roster frame's rows as plain values: text as ``str`` and a blank as ``None``;
-    ``hired_on`` as an ISO date."""
+    """The roster frame's rows as plain values (see :func:`roster_value`)."""
     import pandas as pd
 
-    rows = []
-    for record in frame.to_dict("records"):
-        row: dict[str, Any] = {}
-        for column, value in record.items():
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                row[column] = None
-            elif column == "hired_on":
-                row[column] = pd.Timestamp(value).date().isoformat()
-            else:
-                row[column] = str(value)
-        rows.append(row)
-    return tuple(rows)
+    return tuple(
+        {
+            column: roster_value(
+                column, None if not isinstance(value, str) and pd.isna(value) else value
+            )
+            for column, value in record.items()
+        }
+        for record in frame.to_dict("records")
+    )

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from reportgen.config import Engine
-from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, TABLES, Dataset
+from reportgen.data.dataset import DATE_COLUMNS, OPTIONAL_TABLES, TABLES, Dataset, roster_value
 from reportgen.data.sql_schema import COLUMN_TYPES, SORT_COLUMNS, floor_times
 from reportgen.errors import DataError, Problem
 from reportgen.store.database_url import DatabaseUrl
@@ -304,19 +304,11 @@ def check_rows(dataset: Dataset) -> None:
 def _collector_rows(
     con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]
 ) -> tuple[dict[str, Any], ...]:
-    """The roster as plain rows: text as ``str`` (``None`` when blank), ``hired_on`` as an
-    ISO date, so that every source gives the same values (a PostgreSQL ``char(n)`` or
-    ``citext`` id arrives as ``str`` through its view)."""
+    """The roster as plain rows (:func:`~reportgen.data.dataset.roster_value`), so that
+    every source gives the same values (a PostgreSQL ``char(n)`` or ``citext`` id arrives
+    as ``str`` through its view)."""
     found = con.execute(f"SELECT {', '.join(columns)} FROM collectors").fetchall()
-    rows = []
-    for values in found:
-        row: dict[str, Any] = {}
-        for column, value in zip(columns, values, strict=True):
-            if value is None:
-                row[column] = None
-            elif column == "hired_on":
-                row[column] = value.isoformat()[:10]
-            else:
-                row[column] = str(value)
-        rows.append(row)
-    return tuple(rows)
+    return tuple(
+        {column: roster_value(column, value) for column, value in zip(columns, values, strict=True)}
+        for values in found
+    )
