@@ -7,7 +7,8 @@ a truncated one. A run that writes several files (a report with its Word file
 and charts) writes them all into a hidden staging folder inside the output
 folder first and moves them into place at the end; a staging folder left by a
 run that was killed (``kill -9`` gives no chance to clean up) is recognised by
-the owner its name carries and removed by the next run.
+the owner its name carries, and the next run finishes the moves the killed run
+had begun (a journal in the folder lists them) and removes it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -292,14 +294,21 @@ def _is_stale(folder: Path, prefix: str) -> bool:
     return not _process_alive(pid, None if started == "0" else started)
 
 
-def remove_stale_staging(parent: Path, prefix: str) -> list[Path]:
+def remove_stale_staging(parent: Path, prefix: str, *, inputs: Inputs = ()) -> list[Path]:
     """Remove staging folders in ``parent`` left by a reportgen run that is gone (killed
     with SIGKILL): the name must be exactly as :func:`make_staging` gives, the folder
-    marked (or empty), and its owner process dead. Anything else is left alone."""
+    marked (or empty), and its owner process dead. Anything else is left alone.
+
+    A folder whose run was killed while moving its files into place (it holds a
+    publishing journal, :func:`publish_files`) is first finished: the entries not yet
+    moved are moved, in the journal's order, so what the killed run had begun to
+    publish is whole, never a chart folder without its report.
+    """
     removed = []
     with contextlib.suppress(OSError):
         for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
             if folder.is_dir() and not folder.is_symlink() and _is_stale(folder, prefix):
+                _finish_publishing(folder, parent, inputs)
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
@@ -308,6 +317,57 @@ def remove_stale_staging(parent: Path, prefix: str) -> list[Path]:
 # -------------------------------------------------------------------- publishing
 
 STAGING_PREFIX = ".reportgen-staging-"
+
+
+# Written into a report's staging folder once every file is staged, just before the
+# first rename: the top-level entries in the order they are moved, and whether the run
+# was allowed to replace existing ones. Several renames cannot be one atomic step; with
+# this a later run can finish what a killed run had begun to move into place.
+PUBLISH_JOURNAL = ".reportgen-publish.json"
+
+
+def _write_journal(staging: Path, tops: list[str], *, force: bool) -> None:
+    journal = json.dumps({"entries": tops, "force": force}, ensure_ascii=False)
+    partial = staging / (PUBLISH_JOURNAL + ".part")
+    partial.write_text(journal, encoding="utf-8")
+    os.replace(partial, staging / PUBLISH_JOURNAL)  # whole or absent
+
+
+def _read_journal(staging: Path) -> tuple[list[str], bool] | None:
+    """The entries and the force flag of a staging folder's journal; None when there is
+    none (the run died before its first rename) or it is not one reportgen wrote."""
+    try:
+        journal = json.loads((staging / PUBLISH_JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(journal, dict):
+        return None
+    entries, force = journal.get("entries"), journal.get("force")
+    if not isinstance(entries, list) or not isinstance(force, bool):
+        return None
+    plain = all(
+        isinstance(e, str) and e == Path(e).name and e not in ("", ".", "..")
+        and not e.startswith(".")
+        for e in entries
+    )  # fmt: skip
+    return (entries, force) if plain else None
+
+
+def _finish_publishing(staging: Path, out_dir: Path, inputs: Inputs) -> None:
+    journal = _read_journal(staging)
+    if journal is None:
+        return
+    entries, force = journal
+    with contextlib.suppress(OSError, OutputError):
+        refuse_replacing_inputs([out_dir / entry for entry in entries], inputs)
+        for entry in entries:
+            staged = staging / entry
+            if staged.is_symlink() or not (staged.is_file() or staged.is_dir()):
+                continue  # moved before the run was killed
+            target = out_dir / entry
+            if not force and (target.exists() or target.is_symlink()):
+                return  # made by someone else since: publish nothing more
+            _move_into_place(staged, target, staging)
 
 
 def _publish_order(name: str) -> tuple[int, str]:
@@ -326,14 +386,19 @@ def publish_files(
     Without ``force``, any top-level file or folder the run would replace is an
     error before anything is written; with it, one that is or holds an input still
     is. The files go to a staging folder inside ``out_dir`` and each top-level entry
-    is then renamed into place (a folder of charts replaces the old one whole).
+    is then renamed into place (a folder of charts replaces the old one whole), charts
+    first and the Markdown last. Before the first rename a journal of those entries is
+    written beside them, so if the run is killed between two renames the next run into
+    ``out_dir`` finishes the move (:func:`remove_stale_staging`).
     """
     out_dir = Path(out_dir)
     targets = {relative: path_inside(out_dir, relative) for relative in files}
     tops = sorted({PurePosixPath(relative).parts[0] for relative in files}, key=_publish_order)
     refuse_replacing_inputs([out_dir / top for top in tops], inputs)
+    # Before the check for existing files: a killed run's half-published files are
+    # finished first, so they are then reported as existing, whole.
+    remove_stale_staging(out_dir, STAGING_PREFIX, inputs=inputs)
     refuse_existing([out_dir / top for top in tops], force=force)
-    remove_stale_staging(out_dir, STAGING_PREFIX)
     staging = make_staging(out_dir, STAGING_PREFIX)
     try:
         for relative, data in files.items():
@@ -344,6 +409,7 @@ def publish_files(
                 os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
                 handle.flush()
                 os.fsync(handle.fileno())
+        _write_journal(staging, tops, force=force)
         for top in tops:
             _move_into_place(staging / top, out_dir / top, staging)
     except OSError as exc:
