@@ -17,6 +17,7 @@ from reportgen.metrics.context import (
     TIMED_CHANNELS,
     PeriodQuery,
     ScopeKey,
+    count_where,
     flag,
     one_of,
     ordered,
@@ -60,14 +61,14 @@ def channel_counts(q: PeriodQuery) -> dict[ScopeKey, dict[str, dict[str, int]]]:
     # Half a millisecond rounds up, in every engine (PostgreSQL's round of a double
     # rounds half to even, DuckDB's away from zero); durations are never negative.
     talk = "CAST(floor(COALESCE(c.duration_s, 0) * 1000 + 0.5) AS BIGINT)"
-    is_promise = flag("c.outcome = 'promise'")
+    is_promise = "c.outcome = 'promise'"
     per_collector = (
         "SELECT c.collector_id, c.channel, count(*) AS contacts, "
-        f"sum({flag(one_of('c.outcome', CONNECTED_OUTCOMES))}) AS connected, "
-        f"sum({flag(one_of('c.outcome', RIGHT_PARTY_OUTCOMES))}) AS rpc, "
-        f"sum({is_promise}) AS promises, "
+        f"{count_where(one_of('c.outcome', CONNECTED_OUTCOMES))} AS connected, "
+        f"{count_where(one_of('c.outcome', RIGHT_PARTY_OUTCOMES))} AS rpc, "
+        f"{count_where(is_promise)} AS promises, "
         f"sum({promised if has_amount else '0'}) AS promised_cents, "
-        f"sum({flag(after_hours)}) AS after_hours, "
+        f"{count_where(after_hours)} AS after_hours, "
         f"sum({talk if has_duration else '0'}) AS talk_ms "
         f"FROM ({contacts_sql(q)}) c GROUP BY 1, 2"
     )
@@ -123,7 +124,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
             {
                 "attempted": "count(*)",
                 "reached": "sum(reached)",
-                "lost": f"sum({flag('reached = 0 AND invalid = 1')})",
+                "lost": count_where("reached = 0 AND invalid = 1"),
             },
         )
         if q.wants("accounts_attempted", "accounts_reached", "lost_contact_accounts")

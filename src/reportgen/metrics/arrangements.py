@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportgen.metrics.context import ARRANGEMENT_KINDS, PeriodQuery, ScopeKey, flag, ordered
+from reportgen.metrics.context import ARRANGEMENT_KINDS, PeriodQuery, ScopeKey, count_where, ordered
 from reportgen.metrics.figures import money, ratio
 
 
@@ -35,9 +35,9 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
             )
         return out
     has_upheld = q.store.has_column("complaints", "upheld")
-    upheld = flag("upheld") if has_upheld else "0"
+    upheld = count_where("upheld") if has_upheld else "0"
     rows = q.by_scope(
-        f"SELECT scope_kind, scope_id, count(*), sum({upheld}) FROM ("
+        f"SELECT scope_kind, scope_id, count(*), {upheld} FROM ("
         f"{q.scoped('complaints', w.dates('t.received_on'))}) c GROUP BY 1, 2"
     )
     for scope in q.scopes:

@@ -11,7 +11,7 @@ other per-channel counts (:mod:`reportgen.metrics.activity`).
 from __future__ import annotations
 
 from reportgen.metrics.contact_days import CONTACT_DAYS, split_counts
-from reportgen.metrics.context import PeriodQuery, ScopeKey, flag
+from reportgen.metrics.context import PeriodQuery, ScopeKey, count_where
 from reportgen.metrics.keys import COMPLIANCE_KEYS
 
 
@@ -33,8 +33,8 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     derive = None
     if settings.profile == "cn":
         counts = {
-            "attempts": f"sum({flag(f'unanswered > {int(profile.max_unanswered_calls_per_day)}')})",
-            "connected": f"sum({flag(f'connected > {int(profile.max_connected_calls_per_day)}')})",
+            "attempts": count_where(f"unanswered > {int(profile.max_unanswered_calls_per_day)}"),
+            "connected": count_where(f"connected > {int(profile.max_connected_calls_per_day)}"),
         }
     else:
         # Calls in the window of call_window_days days ending on the day; a call on a day
@@ -57,8 +57,8 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
             )
 
         counts = {
-            "attempts": f"sum({flag(f'window_calls > {int(profile.max_calls_in_window)}')})",
-            "connected": f"sum({flag('recent_rpc > 0')})",
+            "attempts": count_where(f"window_calls > {int(profile.max_calls_in_window)}"),
+            "connected": count_where("recent_rpc > 0"),
         }
     found = split_counts(q, days, "account_id, day", combine, counts, derive)
     out: dict[ScopeKey, dict] = {}

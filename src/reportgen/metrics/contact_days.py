@@ -27,7 +27,7 @@ from reportgen.metrics.context import (
     UNANSWERED_OUTCOMES,
     PeriodQuery,
     ScopeKey,
-    flag,
+    count_where,
     one_of,
 )
 
@@ -43,13 +43,13 @@ def create(q: PeriodQuery) -> None:
         "connected_calls": one_of("outcome", CONNECTED_OUTCOMES),
         "rpc_calls": one_of("outcome", RIGHT_PARTY_OUTCOMES),
     }
-    invalid = flag("outcome = 'invalid_number'")
+    invalid = "outcome = 'invalid_number'"
     columns = [
         "count(*) AS contacts",
-        f"sum({flag(is_call)}) AS calls",
-        *(f"sum({flag(f'{is_call} AND {cond}')}) AS {name}" for name, cond in calls_with.items()),
-        f"sum({flag(one_of('outcome', RIGHT_PARTY_OUTCOMES))}) AS rpc",
-        f"sum({invalid}) AS invalid",
+        f"{count_where(is_call)} AS calls",
+        *(f"{count_where(f'{is_call} AND {cond}')} AS {name}" for name, cond in calls_with.items()),
+        f"{count_where(one_of('outcome', RIGHT_PARTY_OUTCOMES))} AS rpc",
+        f"{count_where(invalid)} AS invalid",
     ]
     drop(q)  # CREATE OR REPLACE TABLE is DuckDB's alone
     q.execute(

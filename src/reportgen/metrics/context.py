@@ -43,8 +43,18 @@ def one_of(column: str, codes: Iterable[str]) -> str:
 
 
 def flag(condition: str) -> str:
-    """SQL: 1 where ``condition`` holds, else 0 (to be summed)."""
+    """SQL: 1 where ``condition`` holds, else 0."""
     return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def count_where(condition: str) -> str:
+    """SQL aggregate: the number of rows where ``condition`` holds (0 where it is null).
+
+    Not ``sum(CASE ... END)``: DuckDB keeps a sum of integers as a 128-bit number, which
+    doubled the memory of the year's largest grouping (10 M contacts into 8.5 M
+    groups); a count is a plain 64-bit one. PostgreSQL runs the same text.
+    """
+    return f"count(*) FILTER (WHERE {condition})"
 
 
 def _split(columns: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportgen.metrics.context import SCOPES_TABLE, PeriodQuery, ScopeKey, flag
+from reportgen.metrics.context import SCOPES_TABLE, PeriodQuery, ScopeKey, count_where
 from reportgen.metrics.figures import money, ratio
 from reportgen.metrics.keys import PROMISE_KEYS
 
@@ -62,7 +62,7 @@ def _due_sql(q: PeriodQuery, *, judge: bool) -> str:
         # The share as the decimal the user wrote (0.55, not the binary 0.55000000000000004),
         # so 55 cents keep a promise of 1.00 at 55%, exactly as a hand check says.
         share = format(Decimal(repr(float(settings.kept_share))), "f")
-        kept = flag(
+        kept = count_where(
             f"(d.cents > 0 AND d.paid >= {share} * d.cents) OR (d.cents <= 0 AND d.payments >= 1)"
         )
         judged = (
@@ -74,9 +74,9 @@ def _due_sql(q: PeriodQuery, *, judge: bool) -> str:
             "GROUP BY p.promise_no, p.collector_id, p.cents"
         )
     else:
-        kept = "0"
+        kept = "0"  # no payments table: nothing is judged kept
         judged = due
     return (
-        f"SELECT s.scope_kind, s.scope_id, count(*), sum({kept}) FROM ({judged}) d "
+        f"SELECT s.scope_kind, s.scope_id, count(*), {kept} FROM ({judged}) d "
         f"JOIN {SCOPES_TABLE} s ON s.collector_id = d.collector_id GROUP BY 1, 2"
     )
