@@ -140,15 +140,15 @@ class ReportgenGroup(click.Group):
             raise click.ClickException(
                 "ran out of memory; the input is larger than this machine can hold"
             ) from None
+        except RecursionError:  # before Exception, which it is a kind of
+            raise click.ClickException(
+                "an input is nested too deeply to read (a hostile or damaged file)"
+            ) from None
         except Exception as exc:
             message = _engine_resource_error(exc)
             if message is None:
                 raise
             raise click.ClickException(message) from None
-        except RecursionError:
-            raise click.ClickException(
-                "an input is nested too deeply to read (a hostile or damaged file)"
-            ) from None
 
 
 def _engine_resource_error(exc: Exception) -> str | None:

@@ -19,7 +19,9 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -299,19 +301,33 @@ def remove_stale_staging(parent: Path, prefix: str, *, inputs: Inputs = ()) -> l
     with SIGKILL): the name must be exactly as :func:`make_staging` gives, the folder
     marked (or empty), and its owner process dead. Anything else is left alone.
 
-    A folder whose run was killed while moving its files into place (it holds a
-    publishing journal, :func:`publish_files`) is first finished: the entries not yet
-    moved are moved, in the journal's order, so what the killed run had begun to
-    publish is whole, never a chart folder without its report.
+    Each such folder is first claimed (renamed to a name this process owns), so of two
+    runs that find it at once only one acts on it. A folder whose run was stopped while
+    moving its files into place (it holds a publishing journal, :func:`publish_files`)
+    is then finished: the entries not yet moved are moved, in the journal's order.
     """
     removed = []
     with contextlib.suppress(OSError):
         for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
             if folder.is_dir() and not folder.is_symlink() and _is_stale(folder, prefix):
-                _finish_publishing(folder, parent, inputs)
-                shutil.rmtree(folder, ignore_errors=True)
+                claimed = _claim(folder, prefix)
+                if claimed is None:
+                    continue  # another run claimed it first
+                _finish_publishing(claimed, parent, inputs)
+                shutil.rmtree(claimed, ignore_errors=True)
                 removed.append(folder)
     return removed
+
+
+def _claim(folder: Path, prefix: str) -> Path | None:
+    """Rename a dead run's staging folder to one named after this process (so it is no
+    longer stale to anyone else); None when another run renamed or removed it first."""
+    claimed = folder.with_name(prefix + _owner_tag() + secrets.token_hex(4))
+    try:
+        os.rename(folder, claimed)
+    except OSError:
+        return None
+    return claimed
 
 
 # -------------------------------------------------------------------- publishing
@@ -322,38 +338,72 @@ STAGING_PREFIX = ".reportgen-staging-"
 # Written into a report's staging folder once every file is staged, just before the
 # first rename: the top-level entries in the order they are moved, and whether the run
 # was allowed to replace existing ones. Several renames cannot be one atomic step; with
-# this a later run can finish what a killed run had begun to move into place.
+# this a later run can finish what a stopped run had begun to move into place.
 PUBLISH_JOURNAL = ".reportgen-publish.json"
 
 
 def _write_journal(staging: Path, tops: list[str], *, force: bool) -> None:
     journal = json.dumps({"entries": tops, "force": force}, ensure_ascii=False)
     partial = staging / (PUBLISH_JOURNAL + ".part")
-    partial.write_text(journal, encoding="utf-8")
+    # Private to the user (0600 whatever the umask): a journal anyone else could have
+    # written is never obeyed (see _trusted).
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(journal)
     os.replace(partial, staging / PUBLISH_JOURNAL)  # whole or absent
+
+
+def _trusted(journal: Path) -> bool:
+    """Whether ``journal`` and its folder belong to this user and only this user can have
+    written the journal: one planted in a shared output folder by someone else (asking
+    to replace the user's files) is not obeyed."""
+    info, folder = journal.lstat(), journal.parent.lstat()
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    if uid is not None and (info.st_uid != uid or folder.st_uid != uid):
+        return False
+    return stat.S_ISREG(info.st_mode) and not info.st_mode & 0o022
+
+
+def _plain_name(entry: object) -> bool:
+    """A journal entry may only name a visible entry directly inside the output folder."""
+    if not isinstance(entry, str) or entry in ("", ".", "..") or entry.startswith("."):
+        return False
+    if "\x00" in entry or entry != Path(entry).name:
+        return False
+    try:
+        entry.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
 
 
 def _read_journal(staging: Path) -> tuple[list[str], bool] | None:
     """The entries and the force flag of a staging folder's journal; None when there is
     none (the run died before its first rename) or it is not one reportgen wrote."""
+    path = staging / PUBLISH_JOURNAL
     try:
-        journal = json.loads((staging / PUBLISH_JOURNAL).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not _trusted(path):
+            return None
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(journal, dict):
         return None
     entries, force = journal.get("entries"), journal.get("force")
     if not isinstance(entries, list) or not isinstance(force, bool):
         return None
-    plain = all(
-        isinstance(e, str) and e == Path(e).name and e not in ("", ".", "..")
-        and not e.startswith(".")
-        for e in entries
-    )  # fmt: skip
-    return (entries, force) if plain else None
+    return (entries, force) if all(_plain_name(entry) for entry in entries) else None
 
 
 def _finish_publishing(staging: Path, out_dir: Path, inputs: Inputs) -> None:
+    """Move what a stopped run had staged but not yet moved, in its journal's order.
+
+    Nothing is finished when the journal is missing or not trusted, or when an entry
+    is or holds what the current run reads. The moves stop at the first entry that
+    would replace something made since, unless the stopped run had ``--force``:
+    entries come in publishing order, so the Markdown is never moved without what
+    comes before it.
+    """
     journal = _read_journal(staging)
     if journal is None:
         return
@@ -363,7 +413,7 @@ def _finish_publishing(staging: Path, out_dir: Path, inputs: Inputs) -> None:
         for entry in entries:
             staged = staging / entry
             if staged.is_symlink() or not (staged.is_file() or staged.is_dir()):
-                continue  # moved before the run was killed
+                continue  # moved before the run stopped
             target = out_dir / entry
             if not force and (target.exists() or target.is_symlink()):
                 return  # made by someone else since: publish nothing more
@@ -400,6 +450,7 @@ def publish_files(
     remove_stale_staging(out_dir, STAGING_PREFIX, inputs=inputs)
     refuse_existing([out_dir / top for top in tops], force=force)
     staging = make_staging(out_dir, STAGING_PREFIX)
+    moving = False
     try:
         for relative, data in files.items():
             staged = Path(staging, *PurePosixPath(relative).parts)
@@ -410,12 +461,17 @@ def publish_files(
                 handle.flush()
                 os.fsync(handle.fileno())
         _write_journal(staging, tops, force=force)
+        moving = True
         for top in tops:
             _move_into_place(staging / top, out_dir / top, staging)
+        moving = False
     except OSError as exc:
         raise _write_error(out_dir, exc) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        # Stopped between two moves (Ctrl-C, a disk error): the staging folder and its
+        # journal stay, and the next run into out_dir finishes the moves.
+        if not moving:
+            shutil.rmtree(staging, ignore_errors=True)
     return [targets[relative] for relative in files]
 
 

@@ -134,8 +134,92 @@ def test_a_journal_naming_paths_outside_the_folder_is_ignored(tmp_path):
     out = tmp_path / "out"
     _die_after_moves(out, _files("new"), 1, force=False)
     [staging] = _stagings(out)
+    # Were "../escape" obeyed, out/escape would be moved over tmp_path/escape.
     (staging / PUBLISH_JOURNAL).write_text(json.dumps({"entries": ["../escape"], "force": True}))
-    (staging / ".." / ".." / "escape").mkdir()
+    (tmp_path / "escape").mkdir()
+    (tmp_path / "escape" / "keep").write_text("mine")
+    (out / "escape").mkdir()
+    (out / "escape" / "x").write_text("the user's folder in out")
     publish_files(out, {"other.md": b"x"}, force=False)
-    assert (tmp_path / "escape").is_dir()
+    assert (tmp_path / "escape" / "keep").read_text() == "mine"
+    assert (out / "escape" / "x").is_file()
+    assert _stagings(out) == []
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        "[" * 100_000,  # nested past the parser's recursion limit
+        json.dumps({"entries": ["R\u0000.md"], "force": True}),
+        json.dumps({"entries": ["R\ud800.md"], "force": True}),
+        json.dumps({"entries": "R.md", "force": True}),
+        json.dumps(["R.md"]),
+        "not json",
+    ],
+)
+def test_a_damaged_journal_is_ignored_without_a_traceback(tmp_path, journal):
+    out = tmp_path / "out"
+    _die_after_moves(out, _files("new"), 1, force=False)
+    [staging] = _stagings(out)
+    (staging / PUBLISH_JOURNAL).write_text(journal)
+    (staging / PUBLISH_JOURNAL).chmod(0o600)
+    publish_files(out, {"other.md": b"x"}, force=False)
     assert sorted(p.name for p in out.iterdir()) == ["R_files", "other.md"]
+
+
+def test_a_journal_others_could_write_is_not_obeyed(tmp_path):
+    out = tmp_path / "out"
+    _die_after_moves(out, _files("new"), 1, force=False)
+    [staging] = _stagings(out)
+    (staging / PUBLISH_JOURNAL).chmod(0o666)  # planted, or writable by anyone
+    publish_files(out, {"other.md": b"x"}, force=False)
+    assert sorted(p.name for p in out.iterdir()) == ["R_files", "other.md"]
+
+
+def test_the_journal_reportgen_writes_is_private(tmp_path):
+    out = tmp_path / "out"
+    _die_after_moves(out, _files("new"), 1, force=False)
+    [staging] = _stagings(out)
+    assert (staging / PUBLISH_JOURNAL).stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
+def test_a_run_stopped_between_two_moves_leaves_its_journal_for_the_next(tmp_path, stop):
+    out = tmp_path / "out"
+    child = os.fork()
+    if child == 0:  # a run that is stopped (Ctrl-C, a full disk) and then exits
+        real_move = output._move_into_place
+        calls = []
+
+        def move_once_then_stop(*args: Path) -> None:
+            if calls:
+                raise stop(28, "No space left on device") if stop is OSError else stop()
+            calls.append(args)
+            real_move(*args)
+
+        output._move_into_place = move_once_then_stop
+        try:
+            publish_files(out, _files("new"), force=False)
+        except (KeyboardInterrupt, OutputError):
+            os._exit(1)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 1  # it was stopped, as meant
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == ["R_files"]
+    [staging] = _stagings(out)
+    assert (staging / PUBLISH_JOURNAL).is_file()
+
+    publish_files(out, {"other.md": b"x"}, force=False)
+    assert _contents(out) == {**_files("new"), "other.md": b"x"}
+    assert _stagings(out) == []
+
+
+def test_a_folder_another_run_claimed_first_is_left_to_it(tmp_path):
+    out = tmp_path / "out"
+    _die_after_moves(out, _files("new"), 1, force=False)
+    [staging] = _stagings(out)
+    assert output._claim(staging.with_name(staging.name + "x"), STAGING_PREFIX) is None
+    claimed = output._claim(staging, STAGING_PREFIX)
+    assert claimed is not None and not staging.exists()
+    assert output._is_stale(claimed, STAGING_PREFIX) is False  # now owned by a live run
