@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench_metrics import compile_bytecode
+
 REPORTGEN = [sys.executable, "-m", "reportgen"]
 
 # Runs one command and prints wall seconds, CPU seconds and the max RSS of any descendant
@@ -113,6 +115,7 @@ def main() -> None:
         "--phases", action="store_true", help="also time loading, metrics and one report apart"
     )
     args = parser.parse_args()
+    compile_bytecode()
     sizes = args.collectors or [50, 200]
     cores = os.cpu_count() or 1
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-archive-"))

@@ -37,6 +37,7 @@ from pathlib import Path
 # The scripts of benchmarks/ time their children one way (this folder is on sys.path
 # when a script here runs).
 from bench_metrics import _timed as child_usage
+from bench_metrics import compile_bytecode
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "engine"
@@ -100,6 +101,7 @@ def main() -> None:
         "--repeat", type=int, default=5, help="runs of each report job; the median is shown"
     )
     args = parser.parse_args()
+    compile_bytecode()
     folder = source(args.collectors, args.teams)
     store = OUT / f"{args.collectors}-collectors.duckdb"
     reports = Path(tempfile.mkdtemp(prefix="bench-engine-"))
