@@ -229,6 +229,10 @@ class Renderer:
             files[f"{basename}.pdf"] = self._pdf.build(
                 markdown, self._svg_pictures(charts, files), self._pdf_properties(model, title)
             )
+        if charts:
+            from reportgen.render.glyphs import save_chart_font_cache
+
+            save_chart_font_cache()  # the next run then opens the font only for new letters
         return RenderedReport(
             basename=basename,
             files=dict(sorted(files.items())),
