@@ -122,3 +122,18 @@ def test_a_new_font_or_fonttools_starts_a_new_cache_file(tmp_path, monkeypatch):
     assert GlyphCache.for_font(font).file != first
     monkeypatch.setattr(glyph_cache, "FORMAT", glyph_cache.FORMAT + 1)
     assert GlyphCache.for_font(font).file not in (first, None)
+
+
+def test_without_a_home_folder_the_font_is_read_and_nothing_is_cached(monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    cache = GlyphCache.for_font(chart_font_path())
+    assert cache.file is None
+    font = OutlineFont(chart_font_path(), cache)
+    assert font.has("回") and font.outline(font.glyph_name("回"))
+    font.save_cache()  # nowhere to write: nothing happens

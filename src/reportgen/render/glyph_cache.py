@@ -34,8 +34,14 @@ _PATH_DATA = re.compile(r"[MLHVCSQTZmlhvcsqtz0-9 .\-]*")
 Metrics = tuple[int, int, int]  # units per em, ascender, descender
 
 
-def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def cache_folder() -> Path | None:
+    """``$XDG_CACHE_HOME/reportgen``, else ``~/.cache/reportgen``; None without a home."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no HOME and no password entry
+            return None
     return Path(base) / "reportgen"
 
 
@@ -71,12 +77,15 @@ class GlyphCache:
     @classmethod
     def for_font(cls, font_path: Path) -> GlyphCache:
         """The cache of ``font_path``, with what its file holds (if it can be trusted)."""
+        folder = cache_folder()
         try:
             identity = _identity(font_path)
         except OSError:
             return cls.empty()
+        if folder is None:
+            return cls.empty()
         digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-        cache = cls(cache_folder() / f"glyphs-{digest}.json", identity)
+        cache = cls(folder / f"glyphs-{digest}.json", identity)
         cache._load()
         return cache
 
