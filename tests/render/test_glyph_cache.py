@@ -1,5 +1,5 @@
 """The chart font's cache: the same drawing from the cache as from the font, and a cache
-file that is damaged, planted or unwritable never changes a chart or stops a run."""
+file that is damaged, planted or unwritable is not believed and never stops a run."""
 
 from __future__ import annotations
 
@@ -74,6 +74,12 @@ def test_a_second_run_draws_the_same_bytes_from_the_cache_without_opening_the_fo
         lambda text: text.replace('"M', '"<script>M', 1),  # not path data
         lambda text: json.dumps({**json.loads(text), "identity": "another font"}),
         lambda text: json.dumps({**json.loads(text), "metrics": [1000, 880, "x"]}),
+        lambda text: json.dumps({**json.loads(text), "metrics": [0, 880, -120]}),
+        lambda text: _planted(text, "advances", 10**400),
+        lambda text: _planted(text, "advances", -5),
+        lambda text: _planted(text, "outlines", "M0 0" + " L1 1" * 10_000),
+        lambda text: _planted(text, "characters", "cid<01>"),
+        lambda text: json.dumps({**json.loads(text), "characters": {"ab": "cid00001"}}),
     ],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(tmp_path, damage):
@@ -86,6 +92,22 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(tmp_path, damage):
     json.loads(cache.read_text(encoding="utf-8"))  # and was written again whole
 
 
+def _planted(text: str, table: str, value: object) -> str:
+    """The cache with every entry of ``table`` set to ``value``."""
+    stored = json.loads(text)
+    stored[table] = dict.fromkeys(stored[table], value)
+    return json.dumps(stored)
+
+
+def test_a_cache_that_is_not_a_regular_file_is_not_read(tmp_path):
+    expected, _ = _draw(tmp_path)
+    cache = _cache_file(tmp_path)
+    cache.unlink()
+    os.mkfifo(cache)  # reading a pipe with no writer would wait for ever
+    drawn, imported = _draw(tmp_path)
+    assert (drawn, imported) == (expected, True)
+
+
 def test_a_cache_folder_that_cannot_be_written_is_not_used(tmp_path):
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
@@ -95,12 +117,28 @@ def test_a_cache_folder_that_cannot_be_written_is_not_used(tmp_path):
 
 
 def test_the_cached_figures_are_the_fonts_own(tmp_path, monkeypatch):
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.ttLib import TTFont
+
+    from reportgen.render.glyphs import _integral
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     path = chart_font_path()
+    text = "回收 Recovery 2024年 ％𠀋"
+    # The font read directly with fontTools, as the charts were drawn before the cache.
+    font = TTFont(str(path), lazy=True)
+    cmap, hmtx, glyph_set = font.getBestCmap(), font["hmtx"].metrics, font.getGlyphSet()
+    names = [cmap.get(ord(c), ".notdef") for c in text]
+    expected = [(name, hmtx[name][0] * 10 / font["head"].unitsPerEm) for name in names]
+    outlines = []
+    for name in names:
+        pen = SVGPathPen(glyph_set, ntos=_integral)
+        glyph_set[name].draw(pen)
+        outlines.append(pen.getCommands())
+
     learning = OutlineFont(path, GlyphCache.for_font(path))
-    text = "回收 Recovery 2024年 ％"
-    expected = [(learning.glyph_name(c), learning.width(c, 10)) for c in text]
-    outlines = [learning.outline(learning.glyph_name(c)) for c in text]
+    assert [(learning.glyph_name(c), learning.width(c, 10)) for c in text] == expected
+    assert [learning.outline(learning.glyph_name(c)) for c in text] == outlines
     learning.save_cache()
 
     cached = GlyphCache.for_font(path)
