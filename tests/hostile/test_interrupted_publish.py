@@ -147,31 +147,24 @@ def test_a_journal_naming_paths_outside_the_folder_is_ignored(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "journal",
+    ("journal", "mode"),
     [
-        "[" * 100_000,  # nested past the parser's recursion limit
-        json.dumps({"entries": ["R\u0000.md"], "force": True}),
-        json.dumps({"entries": ["R\ud800.md"], "force": True}),
-        json.dumps({"entries": "R.md", "force": True}),
-        json.dumps(["R.md"]),
-        "not json",
+        ("[" * 100_000, 0o600),  # nested past the parser's recursion limit
+        (json.dumps({"entries": ["R\u0000.md"], "force": True}), 0o600),
+        (json.dumps({"entries": ["R\ud800.md"], "force": True}), 0o600),
+        (json.dumps({"entries": "R.md", "force": True}), 0o600),
+        (json.dumps(["R.md"]), 0o600),
+        ("not json", 0o600),
+        ("as written", 0o666),  # reportgen's own journal, but anyone could have written it
     ],
 )
-def test_a_damaged_journal_is_ignored_without_a_traceback(tmp_path, journal):
+def test_a_damaged_or_untrusted_journal_is_not_obeyed_and_raises_nothing(tmp_path, journal, mode):
     out = tmp_path / "out"
     _die_after_moves(out, _files("new"), 1, force=False)
     [staging] = _stagings(out)
-    (staging / PUBLISH_JOURNAL).write_text(journal)
-    (staging / PUBLISH_JOURNAL).chmod(0o600)
-    publish_files(out, {"other.md": b"x"}, force=False)
-    assert sorted(p.name for p in out.iterdir()) == ["R_files", "other.md"]
-
-
-def test_a_journal_others_could_write_is_not_obeyed(tmp_path):
-    out = tmp_path / "out"
-    _die_after_moves(out, _files("new"), 1, force=False)
-    [staging] = _stagings(out)
-    (staging / PUBLISH_JOURNAL).chmod(0o666)  # planted, or writable by anyone
+    if journal != "as written":
+        (staging / PUBLISH_JOURNAL).write_text(journal)
+    (staging / PUBLISH_JOURNAL).chmod(mode)
     publish_files(out, {"other.md": b"x"}, force=False)
     assert sorted(p.name for p in out.iterdir()) == ["R_files", "other.md"]
 
