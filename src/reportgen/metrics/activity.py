@@ -8,7 +8,7 @@ counted on each scope's own rows.
 
 from __future__ import annotations
 
-from reportgen.metrics.contact_days import CONTACT_DAYS, split_counts
+from reportgen.metrics.contact_days import split_counts
 from reportgen.metrics.context import (
     CONNECTED_OUTCOMES,
     CONTACT_CHANNELS,
@@ -104,7 +104,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     active = (
         q.by_scope(
             q.rolled_up(
-                f"SELECT collector_id, count(DISTINCT day) AS days FROM {CONTACT_DAYS} "
+                f"SELECT collector_id, count(DISTINCT day) AS days FROM {q.contact_days} "
                 "GROUP BY collector_id",
                 "",
                 "sum(p.days)",
@@ -118,7 +118,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
         split_counts(
             q,
             f"SELECT collector_id, account_id, max({flag('rpc > 0')}) AS reached, "
-            f"max({flag('invalid > 0')}) AS invalid FROM {CONTACT_DAYS} GROUP BY 1, 2",
+            f"max({flag('invalid > 0')}) AS invalid FROM {q.contact_days} GROUP BY 1, 2",
             "account_id",
             "max(p.reached) AS reached, max(p.invalid) AS invalid",
             {
@@ -133,7 +133,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     # Coverage: the share of the scope's book (opening plus new accounts) it contacted.
     contacted = (
         "SELECT DISTINCT s.scope_kind, s.scope_id, d.account_id FROM (SELECT DISTINCT "
-        f"collector_id, account_id FROM {CONTACT_DAYS}) d "
+        f"collector_id, account_id FROM {q.contact_days}) d "
         f"JOIN {SCOPES_TABLE} s ON s.collector_id = d.collector_id"
     )
     coverage = q.by_scope(

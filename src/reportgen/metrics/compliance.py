@@ -10,7 +10,7 @@ other per-channel counts (:mod:`reportgen.metrics.activity`).
 
 from __future__ import annotations
 
-from reportgen.metrics.contact_days import CONTACT_DAYS, split_counts
+from reportgen.metrics.contact_days import split_counts
 from reportgen.metrics.context import PeriodQuery, ScopeKey, count_where
 from reportgen.metrics.keys import COMPLIANCE_KEYS
 
@@ -24,7 +24,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     # right-party; merged per scope where two collectors called one account.
     days = (
         "SELECT collector_id, account_id, day, calls, unanswered_calls AS unanswered, "
-        f"connected_calls AS connected, rpc_calls AS rpc FROM {CONTACT_DAYS} WHERE calls > 0"
+        f"connected_calls AS connected, rpc_calls AS rpc FROM {q.contact_days} WHERE calls > 0"
     )
     combine = (
         "sum(p.calls) AS calls, sum(p.unanswered) AS unanswered, "

@@ -19,11 +19,16 @@ repeated per scope.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 
 from reportgen.metrics.context import (
     CONNECTED_OUTCOMES,
+    CONTACT_DAYS_TABLE,
     RIGHT_PARTY_OUTCOMES,
+    SCOPES_TABLE,
     UNANSWERED_OUTCOMES,
     PeriodQuery,
     ScopeKey,
@@ -31,12 +36,37 @@ from reportgen.metrics.context import (
     one_of,
 )
 
-CONTACT_DAYS = "reportgen_contact_days"
+CONTACT_DAYS = CONTACT_DAYS_TABLE
 SHARED_ACCOUNTS = "reportgen_shared_accounts"
+# Names of the tables shared between connections, one per fold made by this process.
+_SHARED_NAMES = itertools.count(1)
 
 
-def create(q: PeriodQuery) -> None:
-    """Create the two temporary tables for the period (contacts must cover it)."""
+@dataclass(frozen=True)
+class SharedFold:
+    """A period's contact days kept where every connection of the store sees them, so a
+    year-end review's months take their slice instead of folding their contacts again
+    (a day never crosses a month)."""
+
+    table: str  # qualified name
+    start: date
+    end: date
+    collectors: frozenset[str]  # the collectors whose contacts it holds
+
+    def serves(self, q: PeriodQuery, collectors: frozenset[str]) -> bool:
+        """Whether it holds every contact day of ``q``'s period for ``collectors``."""
+        return (
+            self.start <= q.window.start
+            and q.window.end <= self.end
+            and collectors <= self.collectors
+        )
+
+    def is_exactly(self, q: PeriodQuery, collectors: frozenset[str]) -> bool:
+        return (self.start, self.end, self.collectors) == (q.window.start, q.window.end, collectors)
+
+
+def _fold(q: PeriodQuery) -> str:
+    """SQL: the period's contacts of the scopes' collectors per (collector, account, day)."""
     is_call = "channel = 'call'"
     calls_with = {
         "unanswered_calls": one_of("outcome", UNANSWERED_OUTCOMES),
@@ -51,21 +81,51 @@ def create(q: PeriodQuery) -> None:
         f"{count_where(one_of('outcome', RIGHT_PARTY_OUTCOMES))} AS rpc",
         f"{count_where(invalid)} AS invalid",
     ]
-    drop(q)  # CREATE OR REPLACE TABLE is DuckDB's alone
-    q.execute(
-        f"CREATE TEMP TABLE {CONTACT_DAYS} AS SELECT collector_id, account_id, "
-        f"CAST(contacted_at AS DATE) AS day, {', '.join(columns)} FROM ("
-        f"{q.rows('contacts', q.window.times('contacted_at'))}) c GROUP BY 1, 2, 3"
+    return (
+        f"SELECT collector_id, account_id, CAST(contacted_at AS DATE) AS day, "
+        f"{', '.join(columns)} FROM ({q.rows('contacts', q.window.times('contacted_at'))}) c "
+        "GROUP BY 1, 2, 3"
     )
+
+
+def create(q: PeriodQuery, collectors: frozenset[str], shared: SharedFold | None = None) -> None:
+    """Make the period's contact days readable as ``q.contact_days``, and the accounts two
+    collectors worked (contacts must cover the period). ``collectors`` are those of the
+    scopes table. From ``shared`` when it holds them: as it is when it is exactly this
+    period's, else this period's slice of it; from the contacts otherwise."""
+    drop(q)  # CREATE OR REPLACE TABLE is DuckDB's alone
+    if shared is not None and shared.is_exactly(q, collectors):
+        q.contact_days = shared.table
+    elif shared is not None and shared.serves(q, collectors):
+        q.execute(
+            f"CREATE TEMP TABLE {CONTACT_DAYS} AS SELECT * FROM {shared.table} "
+            f"WHERE {q.window.dates('day')} "
+            f"AND collector_id IN (SELECT collector_id FROM {SCOPES_TABLE})"
+        )
+    else:
+        q.execute(f"CREATE TEMP TABLE {CONTACT_DAYS} AS {_fold(q)}")
     q.execute(
         f"CREATE TEMP TABLE {SHARED_ACCOUNTS} AS SELECT account_id "
-        f"FROM {CONTACT_DAYS} GROUP BY account_id HAVING count(DISTINCT collector_id) > 1"
+        f"FROM {q.contact_days} GROUP BY account_id HAVING count(DISTINCT collector_id) > 1"
     )
+
+
+def share(q: PeriodQuery, schema: str, collectors: frozenset[str]) -> SharedFold:
+    """Fold the period's contacts into a new table of ``schema`` that every connection of
+    the store sees; ``collectors`` are those of the scopes table."""
+    table = f"{schema}.reportgen_year_contact_days_{next(_SHARED_NAMES)}"
+    q.execute(f"CREATE TABLE {table} AS {_fold(q)}")
+    return SharedFold(table, q.window.start, q.window.end, collectors)
 
 
 def drop(q: PeriodQuery) -> None:
     q.execute(f"DROP TABLE IF EXISTS {CONTACT_DAYS}")
     q.execute(f"DROP TABLE IF EXISTS {SHARED_ACCOUNTS}")
+    q.contact_days = CONTACT_DAYS
+
+
+def drop_shared(q: PeriodQuery, fold: SharedFold) -> None:
+    q.execute(f"DROP TABLE IF EXISTS {fold.table}")
 
 
 def split_counts(

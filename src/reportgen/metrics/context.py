@@ -18,6 +18,8 @@ from reportgen.metrics.window import PeriodWindow
 from reportgen.store import Store
 
 SCOPES_TABLE = "reportgen_scopes"
+# The period's contacts per (collector, account, day): see reportgen.metrics.contact_days.
+CONTACT_DAYS_TABLE = "reportgen_contact_days"
 
 # (scope kind, scope id); everyone's id is "" in SQL and None outside it.
 ScopeKey = tuple[str, str]
@@ -81,6 +83,9 @@ class PeriodQuery:
     # The metric keys asked for; None for all. A query whose figures are all unasked for
     # is not run (the engine then gives those keys as null).
     wanted: frozenset[str] | None = None
+    # Where the period's contact days are read from: this connection's temporary table,
+    # or a table of the whole year that the year and its months share.
+    contact_days: str = CONTACT_DAYS_TABLE
 
     def wants(self, *keys: str) -> bool:
         """Whether any of ``keys`` is asked for."""

@@ -13,7 +13,8 @@ read everyone's in one grouped pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from reportgen.config import Config
@@ -114,6 +115,9 @@ class MetricsEngine:
         # The metric keys computed; None for all (see narrowed).
         self._keys: frozenset[str] | None = None
         self._cache: dict[str, PeriodMetrics] = {}
+        # Contact days of a period folded once for it and the engines narrowed from this
+        # one (see shared_contact_days).
+        self._fold: contact_days.SharedFold | None = None
 
     @property
     def collector_ids(self) -> tuple[str, ...]:
@@ -189,6 +193,7 @@ class MetricsEngine:
         engine._wanted = None
         engine._keys = None if keys is None else frozenset(keys)
         engine._cache = {}
+        engine._fold = self._fold
         try:
             engine.require(scopes, members=members)
         except BaseException:
@@ -250,7 +255,7 @@ class MetricsEngine:
             return cached
         self.check_covered(period)
         scopes = self._scopes()
-        self._write_scopes_table(scopes)
+        collectors = self._write_scopes_table(scopes)
         query = PeriodQuery(
             store=self.store,
             config=self.config,
@@ -262,7 +267,7 @@ class MetricsEngine:
         state: dict = {scope: {} for scope in scopes}
         values: dict[ScopeKey, dict] = {scope: {} for scope in scopes}
         if "contacts" in query.covered:
-            contact_days.create(query)
+            contact_days.create(query, collectors, self._fold)
         try:
             for group in _GROUPS:
                 for scope, found in group.compute(query, state).items():
@@ -289,8 +294,40 @@ class MetricsEngine:
         self._cache[period.label] = metrics
         return metrics
 
-    def _write_scopes_table(self, scopes: tuple[ScopeKey, ...]) -> None:
-        """(collector_id, scope_kind, scope_id): each collector once per scope it counts for."""
+    @contextlib.contextmanager
+    def shared_contact_days(self, period: Period) -> Iterator[None]:
+        """Fold ``period``'s contacts once, for the scopes asked for, into a table that this
+        engine and every engine narrowed from it inside the block read instead of folding
+        their own: a year-end review's months take their slices of the year's (folding the
+        contacts is the largest query of a period). Does nothing where the store has no
+        table that its connections share, or contacts do not cover the period."""
+        schema = self.store.scratch_schema
+        if (
+            schema is None
+            or self._fold is not None
+            or "contacts" not in self._covered_tables(period)
+        ):
+            yield
+            return
+        self.check_covered(period)
+        collectors = self._write_scopes_table(self._scopes())
+        query = PeriodQuery(
+            store=self.store,
+            config=self.config,
+            window=PeriodWindow.of(period),
+            scopes=self._scopes(),
+            covered=self._covered_tables(period),
+        )
+        self._fold = contact_days.share(query, schema, collectors)
+        try:
+            yield
+        finally:
+            fold, self._fold = self._fold, None
+            contact_days.drop_shared(query, fold)
+
+    def _write_scopes_table(self, scopes: tuple[ScopeKey, ...]) -> frozenset[str]:
+        """(collector_id, scope_kind, scope_id): each collector once per scope it counts for.
+        Returns the collectors written."""
         wanted = set(scopes)
         rows = []
         for collector in self.roster.collector_ids:
@@ -302,6 +339,7 @@ class MetricsEngine:
             if ALL_KEY in wanted:
                 rows.append((collector, "all", ""))
         self.store.create_temp_table(SCOPES_TABLE, ("collector_id", "scope_kind", "scope_id"), rows)
+        return frozenset(row[0] for row in rows)
 
 
 def _channel_activity(channels: dict[str, dict[str, int]]) -> dict:

@@ -9,6 +9,7 @@ words, so one model renders in every language.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -272,7 +273,9 @@ def build_report_models(
     engine.require(scopes, members=True)
     engine.check_covered(period)  # before the other periods start computing
     reviewed = [scope for scope in scopes if report_kind(scope, period) == "review"]
-    with SideMetrics(engine, _side_jobs(engine, scopes, reviewed, period)) as side:
+    # A review's months read their contact days from the year's, folded once.
+    shared = engine.shared_contact_days(period) if reviewed else contextlib.nullcontext()
+    with shared, SideMetrics(engine, _side_jobs(engine, scopes, reviewed, period)) as side:
         current = engine.period_metrics(period)
         found = side.result()
     previous_period, year_ago_period = period.previous(), period.year_ago()

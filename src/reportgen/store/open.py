@@ -13,7 +13,7 @@ import duckdb
 
 from reportgen.config import Config
 from reportgen.store.database_url import DatabaseUrl
-from reportgen.store.store import Store, connection_settings
+from reportgen.store.store import IN_MEMORY_SCHEMA, Store, connection_settings
 from reportgen.store.stored_file import is_store_file, open_store_file
 
 Source = Path | DatabaseUrl
@@ -35,7 +35,12 @@ def open_store(source: Source, config: Config, *, skip_bad_rows: bool = False) -
     con = duckdb.connect(":memory:", config=connection_settings(config.engine))
     try:
         loaded = load_into(con, source, config, skip_bad_rows=skip_bad_rows)
-        return Store.describe(con, sources=loaded.sources, skipped_rows=loaded.skipped_rows)
+        return Store.describe(
+            con,
+            sources=loaded.sources,
+            skipped_rows=loaded.skipped_rows,
+            scratch_schema=IN_MEMORY_SCHEMA,
+        )
     except BaseException:
         con.close()
         raise

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# The schema of a DuckDB database opened as ":memory:" (the catalog is named "memory").
+IN_MEMORY_SCHEMA = "memory.main"
+
+
 @dataclass
 class Store:
     """The tables of one data source inside a DuckDB connection."""
@@ -56,6 +60,14 @@ class Store:
     # and the table or view each table is read from there ("催收.催收记录").
     origin: DatabaseUrl | None = None
     relations: dict[str, str] = field(default_factory=dict)
+    # The catalog every new connection must USE to find the tables: an imported file is
+    # attached to an in-memory database under this name. None when they are in the
+    # default catalog.
+    catalog: str | None = None
+    # A schema that every connection of this store sees and this process may create
+    # tables in (DuckDB's in-memory database): the metrics share work between threads
+    # there. None where there is none (a PostgreSQL server is only read).
+    scratch_schema: str | None = None
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -94,7 +106,10 @@ class Store:
         """The same tables through a second connection to the same database, for another
         thread: a DuckDB connection is used by one thread at a time, and each has its own
         temporary tables (the metrics' scopes and contact days)."""
-        return replace(self, con=self.con.cursor())
+        con = self.con.cursor()
+        if self.catalog is not None:
+            con.execute(f"USE {self.catalog}")
+        return replace(self, con=con)
 
     @classmethod
     def from_dataset(cls, dataset: Dataset, engine: Engine | None = None) -> Store:
@@ -103,7 +118,10 @@ class Store:
         con = duckdb.connect(":memory:", config=connection_settings(engine))
         copy_tables(con, dataset)
         return cls.describe(
-            con, sources=dict(dataset.sources), skipped_rows=dict(dataset.skipped_rows)
+            con,
+            sources=dict(dataset.sources),
+            skipped_rows=dict(dataset.skipped_rows),
+            scratch_schema=IN_MEMORY_SCHEMA,
         )
 
     @classmethod
@@ -117,6 +135,8 @@ class Store:
         tables: dict[str, list[str]] | None = None,
         origin: DatabaseUrl | None = None,
         relations: dict[str, str] | None = None,
+        catalog: str | None = None,
+        scratch_schema: str | None = None,
     ) -> Store:
         """Read what the store holds (tables, columns, months, spans) from its tables.
 
@@ -160,6 +180,8 @@ class Store:
             path=path,
             origin=origin,
             relations=relations or {},
+            catalog=catalog,
+            scratch_schema=scratch_schema,
         )
 
     def create_temp_table(
@@ -183,7 +205,9 @@ class Store:
 
 
 def _duckdb_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    listed = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()
     present = {row[0] for row in listed}
     return {
         name: [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]

@@ -15,11 +15,13 @@ import duckdb
 from reportgen.config import Engine
 from reportgen.data.sql_schema import SCHEMA_VERSION
 from reportgen.errors import ReportgenError
-from reportgen.store.store import Store, connection_settings
+from reportgen.store.store import IN_MEMORY_SCHEMA, Store, connection_settings
 
 META_TABLE = "reportgen_meta"
 FORMAT_NAME = "reportgen-store"
 SUFFIX = ".duckdb"
+# The name the imported file is attached under.
+STORE_CATALOG = "centre"
 # A DuckDB database file says "DUCK" at byte 8.
 _MAGIC_OFFSET, _MAGIC = 8, b"DUCK"
 
@@ -40,9 +42,17 @@ def is_store_file(path: Path) -> bool:
 
 def open_store_file(path: Path, engine: Engine | None = None) -> Store:
     """Open an imported file read-only; one clear error when it is not one reportgen can read."""
+    # The file is attached, read-only, to an in-memory database rather than opened
+    # directly, so that the metrics have somewhere to keep a table every connection of
+    # this process sees (a year's contacts folded once for the year and its months).
+    con = duckdb.connect(":memory:", config=connection_settings(engine))
     try:
-        con = duckdb.connect(str(path), read_only=True, config=connection_settings(engine))
+        con.execute(
+            f"ATTACH {_sql_text(str(path.resolve()))} AS {STORE_CATALOG} (TYPE DUCKDB, READ_ONLY)"
+        )
+        con.execute(f"USE {STORE_CATALOG}")
     except duckdb.Error as exc:
+        con.close()
         raise ReportgenError(
             f"{path}: not a readable DuckDB database ({_first_line(exc)})"
         ) from None
@@ -53,6 +63,8 @@ def open_store_file(path: Path, engine: Engine | None = None) -> Store:
             sources=dict.fromkeys(json.loads(meta.get("tables", "[]")), path),
             skipped_rows={},
             path=path,
+            catalog=STORE_CATALOG,
+            scratch_schema=IN_MEMORY_SCHEMA,
         )
     except duckdb.Error as exc:
         con.close()
@@ -64,7 +76,12 @@ def open_store_file(path: Path, engine: Engine | None = None) -> Store:
 
 
 def _read_meta(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
-    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    tables = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     if META_TABLE not in tables:
         raise ReportgenError(
             f"{path}: a DuckDB database, but not one written by `reportgen import` "
@@ -86,6 +103,11 @@ def _read_meta(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
 def write_meta(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> None:
     con.execute(f"CREATE TABLE {META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
     con.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)", sorted(meta.items()))
+
+
+def _sql_text(text: str) -> str:
+    """``text`` as an SQL string literal (ATTACH takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _first_line(exc: BaseException) -> str:

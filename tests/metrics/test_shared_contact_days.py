@@ -1,0 +1,131 @@
+"""A year-end review's months read their contact days from the year's, folded once
+(MetricsEngine.shared_contact_days): every figure must be exactly what folding each
+month's own contacts gives, for the year and for each month, in both compliance
+profiles, from a folder and from an imported file; and at the edges a slice could get
+wrong: a contact at the last instant of a month and the first of the next, an account
+moving between collectors, an account two collectors share in one month but not in
+another."""
+
+from __future__ import annotations
+
+import pytest
+from metrics_builders import make_dataset
+
+from reportgen.config import Compliance, Config
+from reportgen.metrics import MetricsEngine
+from reportgen.periods import parse_period
+from reportgen.resources import sample_data_dir
+from reportgen.scope import Scope
+from reportgen.store import Store
+from reportgen.store.importer import import_source
+from reportgen.store.open import open_store
+
+
+def _year_and_months(
+    store, config: Config, *, shared: bool, period: str = "2024"
+) -> dict[str, dict]:
+    """Every collector's metrics of ``period`` and of each month of it; with
+    ``shared``, the months computed by narrowed engines inside shared_contact_days, as
+    build_report_models does."""
+    engine = MetricsEngine(store, config)
+    year = parse_period(period)
+    collectors = [Scope.collector(c) for c in engine.collector_ids]
+    engine.require([*collectors, Scope.everyone()], members=True)
+    found: dict[str, dict] = {}
+    months = [parse_period(m) for m in year.months if engine.covers(parse_period(m))]
+    if shared:
+        with engine.shared_contact_days(year):
+            assert engine._fold is not None  # the fold is made: the slices are what is tested
+            found[year.label] = engine.period_metrics(year).collectors
+            months_engine = engine.narrowed(collectors, own_connection=True)
+            assert months_engine._fold is engine._fold
+            try:
+                for month in months:
+                    found[month.label] = months_engine.period_metrics(month).collectors
+            finally:
+                months_engine.store.close()
+        assert engine._fold is None
+    else:
+        found[year.label] = engine.period_metrics(year).collectors
+        months_engine = engine.narrowed(collectors)
+        for month in months:
+            found[month.label] = months_engine.period_metrics(month).collectors
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample_stores(tmp_path_factory):
+    """The bundled sample data from its folder and from a file it was imported into."""
+    target = tmp_path_factory.mktemp("shared") / "sample.duckdb"
+    import_source(sample_data_dir(), target, Config())
+    stores = {
+        "folder": open_store(sample_data_dir(), Config()),
+        "file": open_store(target, Config()),
+    }
+    yield stores
+    for store in stores.values():
+        store.close()
+
+
+@pytest.mark.parametrize("profile", ["cn", "us"])
+@pytest.mark.parametrize("source", ["folder", "file"])
+def test_months_from_the_years_fold_equal_months_folded_alone(sample_stores, source, profile):
+    store = sample_stores[source]
+    config = Config(compliance=Compliance(profile=profile))
+    alone = _year_and_months(store, config, shared=False)
+    from_year = _year_and_months(store, config, shared=True)
+    assert len(alone) >= 13  # the year and its twelve months
+    assert from_year == alone
+
+
+def test_the_shared_table_is_gone_afterwards_and_the_file_untouched(sample_stores):
+    store: Store = sample_stores["file"]
+    before = store.path.read_bytes()
+    _year_and_months(store, Config(), shared=True)
+    listed = store.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'reportgen_year%'"
+    ).fetchall()
+    assert listed == []
+    assert store.path.read_bytes() == before
+
+
+BOOK = [
+    (month, account, collector, 40, "100")
+    for month in ("2023-12", "2024-01", "2024-02", "2024-03")
+    for account, collector in (("A1", "C1"), ("A2", "C2"), ("A3", "C3"))
+]
+
+
+def test_month_edges_moving_and_shared_accounts():
+    """A1 is called by C1 at the last instant of January and by C2 at the first of
+    February: one account each month, worked by one collector each month, though two
+    collectors worked it in the year. A2 is called by C2 and C3 on one March day: shared
+    in March only."""
+    contacts = [
+        ("2024-01-31 23:59:59.9999999", "A1", "C1", "call", "right_party"),
+        ("2024-01-31 10:00:00.0000000", "A1", "C1", "call", "no_answer"),
+        ("2024-02-01 00:00:00.0000000", "A1", "C2", "call", "no_answer"),
+        ("2024-02-01 09:00:00.0000000", "A1", "C2", "call", "invalid_number"),
+        ("2024-03-05 09:00:00.0000000", "A2", "C2", "call", "right_party"),
+        ("2024-03-05 10:00:00.0000000", "A2", "C3", "call", "no_answer"),
+        ("2024-03-05 11:00:00.0000000", "A2", "C3", "call", "no_answer"),
+    ]
+    dataset = make_dataset(BOOK, contacts=contacts)
+    store = Store.from_dataset(dataset)
+    try:
+        alone = _year_and_months(store, Config(), shared=False, period="2024-Q1")
+        from_year = _year_and_months(store, Config(), shared=True, period="2024-Q1")
+    finally:
+        store.close()
+    assert from_year == alone
+    # Counted by hand.
+    january, february, march = alone["2024-01"], alone["2024-02"], alone["2024-03"]
+    assert (january["C1"]["contacts"], january["C1"]["calls"]) == (2, 2)
+    assert january["C1"]["accounts_attempted"] == january["C1"]["accounts_reached"] == 1
+    assert january["C2"]["contacts"] == 0
+    assert (february["C2"]["contacts"], february["C2"]["accounts_attempted"]) == (2, 1)
+    assert (february["C2"]["accounts_reached"], february["C2"]["lost_contact_accounts"]) == (0, 1)
+    assert february["C1"]["contacts"] == 0
+    assert (march["C2"]["accounts_reached"], march["C3"]["accounts_attempted"]) == (1, 1)
+    assert march["C3"]["accounts_reached"] == 0
+    assert alone["2024-Q1"]["C2"]["accounts_attempted"] == 2
