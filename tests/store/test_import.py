@@ -165,3 +165,16 @@ def test_a_report_from_the_file_does_not_load_pandas_numpy_or_pyarrow(imported, 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
     assert (tmp_path / "out" / f"C001_{last}_zh-CN.docx").is_file()
+
+
+def test_a_file_whose_name_holds_quotes_and_sql_is_read_as_that_file(imported, tmp_path):
+    """The file is attached by an SQL statement (ATTACH takes no parameters): its name
+    must reach it as one quoted literal, whatever it holds."""
+    source, target = imported
+    odd = tmp_path / 'it\'s "odd" 中文 ; DROP TABLE x; --.duckdb'
+    odd.write_bytes(target.read_bytes())
+    month = _months(source)[-1]
+    from_odd = run("metrics", odd, "--period", month, "--all", "--format", "json")
+    from_file = run("metrics", target, "--period", month, "--all", "--format", "json")
+    assert from_odd.exit_code == 0, from_odd.output + from_odd.stderr
+    assert from_odd.output == from_file.output
