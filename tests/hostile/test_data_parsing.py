@@ -415,3 +415,18 @@ def test_a_superscript_month_in_a_period_is_refused(tmp_path):
     source = tiny_source(tmp_path / "data")
     result = run("metrics", source, "--period", "2024-1²", "--all")
     assert result.exit_code == 2 and "not a period label" in result.output
+
+
+def test_a_header_repeated_in_a_table_of_account_ids_is_an_error(source: Path):
+    """Account ids are looked through last, only on the rows one more header cell would
+    flag: a row whose account id and one other cell repeat the header is still found."""
+
+    def repeated(rows: list[list[str]]) -> list[list[str]]:
+        header = rows[0]
+        half = list(rows[1])
+        for column in ("account_id", "collector_id"):
+            half[header.index(column)] = column
+        return rows[:5] + [half] + rows[5:]
+
+    spoil_rows(source, "payments", repeated)
+    assert_clean_failure(run("validate", source), "payments.csv, row 6", "second header row")

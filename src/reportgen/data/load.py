@@ -568,11 +568,20 @@ def _repeated_headers(table: _LoadedTable, book: AliasBook, position_of: dict[st
     """
     raw = table.raw
     hits = np.zeros(raw.row_count, dtype=np.int64)
-    for column, position in position_of.items():
+    needed = min(2, len(position_of))
+    # Account ids are by far the costliest column to look through (hundreds of thousands
+    # of distinct values), so they come last: by then only the rows that one more hit
+    # would flag can still be a header row, and that is usually none.
+    ordered = sorted(position_of.items(), key=lambda item: item[0] == "account_id")
+    for index, (column, position) in enumerate(ordered):
         names = {raw.headers[position], column}
         names.update(h for h, c in book.headers[raw.table].items() if c == column)
-        hits += header_like(raw.cells[position], names)
-    needed = min(2, len(position_of))
+        columns_left = len(ordered) - index
+        rows = np.flatnonzero(hits + columns_left >= needed)
+        if len(rows) == raw.row_count:
+            hits += header_like(raw.cells[position], names)
+        elif len(rows):
+            hits[rows] += header_like(raw.cells[position].iloc[rows], names)
     positions = np.flatnonzero(hits >= needed)
     if len(positions):
         table.add(
