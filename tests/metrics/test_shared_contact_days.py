@@ -35,16 +35,16 @@ def _year_and_months(
     months = [parse_period(m) for m in year.months if engine.covers(parse_period(m))]
     if shared:
         with engine.shared_contact_days(year):
-            assert engine._fold is not None  # the fold is made: the slices are what is tested
+            assert engine._shared.fold is not None  # the fold is made: the slices are tested
             found[year.label] = engine.period_metrics(year).collectors
             months_engine = engine.narrowed(collectors, own_connection=True)
-            assert months_engine._fold is engine._fold
+            assert months_engine._shared.fold is engine._shared.fold
             try:
                 for month in months:
                     found[month.label] = months_engine.period_metrics(month).collectors
             finally:
                 months_engine.store.close()
-        assert engine._fold is None
+        assert engine._shared.fold is None
     else:
         found[year.label] = engine.period_metrics(year).collectors
         months_engine = engine.narrowed(collectors)
@@ -129,3 +129,26 @@ def test_month_edges_moving_and_shared_accounts():
     assert (march["C2"]["accounts_reached"], march["C3"]["accounts_attempted"]) == (1, 1)
     assert march["C3"]["accounts_reached"] == 0
     assert alone["2024-Q1"]["C2"]["accounts_attempted"] == 2
+
+
+def test_an_engine_narrowed_in_the_block_folds_its_own_after_it(sample_stores):
+    store = sample_stores["folder"]
+    engine = MetricsEngine(store, Config())
+    collector = Scope.collector(engine.collector_ids[0])
+    engine.require([collector])
+    alone = engine.narrowed([collector]).period_metrics("2024-03").collectors
+    with engine.shared_contact_days(parse_period("2024")):
+        narrowed = engine.narrowed([collector])
+        assert narrowed._shared.fold is not None
+    assert narrowed._shared.fold is None  # dropped: it must not be read any more
+    assert narrowed.period_metrics("2024-03").collectors == alone
+
+
+def test_no_fold_is_made_for_a_period_already_computed(sample_stores):
+    """archive's scope-by-scope fallback asks again for a year already computed: folding it
+    once more per collector would serve only that collector's months."""
+    engine = MetricsEngine(sample_stores["file"], Config())
+    year = parse_period("2024")
+    engine.period_metrics(year)
+    with engine.shared_contact_days(year):
+        assert engine._shared.fold is None

@@ -133,6 +133,23 @@ def test_engine_settings_reach_duckdb(imported):
     assert limit.replace(" ", "") in ("300.0MiB", "314.5MB", "300MiB")
 
 
+def test_data_spilled_from_a_file_goes_beside_it_unless_set(imported, tmp_path):
+    """Opened within an in-memory database, the file would otherwise spill into the
+    working folder (DuckDB's default for memory); beside it is what DuckDB does for a
+    file opened alone."""
+    _, target = imported
+    for engine, expected in (
+        (Engine(), f"{target.resolve()}.tmp"),
+        (Engine(temp_directory=str(tmp_path / "spill")), str(tmp_path / "spill")),
+    ):
+        store = open_store(target, Config(engine=engine))
+        try:
+            found = store.con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+        finally:
+            store.close()
+        assert found == expected
+
+
 def test_a_memory_limit_without_unit_is_a_settings_error(imported, tmp_path):
     _, target = imported
     settings = tmp_path / "reportgen.toml"

@@ -102,6 +102,11 @@ def _check_scope(roster: Roster, scope: Scope) -> None:
         raise ScopeError(_unknown_scope(scope, roster.team_ids))
 
 
+@dataclass
+class _SharedFoldHolder:
+    fold: contact_days.SharedFold | None = None
+
+
 class MetricsEngine:
     """Computes and caches each period's metrics for the scopes asked for."""
 
@@ -116,8 +121,9 @@ class MetricsEngine:
         self._keys: frozenset[str] | None = None
         self._cache: dict[str, PeriodMetrics] = {}
         # Contact days of a period folded once for it and the engines narrowed from this
-        # one (see shared_contact_days).
-        self._fold: contact_days.SharedFold | None = None
+        # one (see shared_contact_days); the holder is shared with them, so none of them
+        # reads the fold once it is dropped.
+        self._shared = _SharedFoldHolder()
 
     @property
     def collector_ids(self) -> tuple[str, ...]:
@@ -193,7 +199,7 @@ class MetricsEngine:
         engine._wanted = None
         engine._keys = None if keys is None else frozenset(keys)
         engine._cache = {}
-        engine._fold = self._fold
+        engine._shared = self._shared
         try:
             engine.require(scopes, members=members)
         except BaseException:
@@ -267,7 +273,7 @@ class MetricsEngine:
         state: dict = {scope: {} for scope in scopes}
         values: dict[ScopeKey, dict] = {scope: {} for scope in scopes}
         if "contacts" in query.covered:
-            contact_days.create(query, collectors, self._fold)
+            contact_days.create(query, collectors, self._shared.fold)
         try:
             for group in _GROUPS:
                 for scope, found in group.compute(query, state).items():
@@ -304,7 +310,8 @@ class MetricsEngine:
         schema = self.store.scratch_schema
         if (
             schema is None
-            or self._fold is not None
+            or self._shared.fold is not None
+            or self.cached(period) is not None  # its months alone would read it
             or "contacts" not in self._covered_tables(period)
         ):
             yield
@@ -318,11 +325,12 @@ class MetricsEngine:
             scopes=self._scopes(),
             covered=self._covered_tables(period),
         )
-        self._fold = contact_days.share(query, schema, collectors)
+        fold = contact_days.share(query, schema, collectors)
+        self._shared.fold = fold
         try:
             yield
         finally:
-            fold, self._fold = self._fold, None
+            self._shared.fold = None
             contact_days.drop_shared(query, fold)
 
     def _write_scopes_table(self, scopes: tuple[ScopeKey, ...]) -> frozenset[str]:

@@ -108,7 +108,11 @@ class Store:
         temporary tables (the metrics' scopes and contact days)."""
         con = self.con.cursor()
         if self.catalog is not None:
-            con.execute(f"USE {self.catalog}")
+            try:
+                con.execute(f"USE {self.catalog}")
+            except BaseException:
+                con.close()
+                raise
         return replace(self, con=con)
 
     @classmethod

@@ -45,10 +45,18 @@ def open_store_file(path: Path, engine: Engine | None = None) -> Store:
     # The file is attached, read-only, to an in-memory database rather than opened
     # directly, so that the metrics have somewhere to keep a table every connection of
     # this process sees (a year's contacts folded once for the year and its months).
-    con = duckdb.connect(":memory:", config=connection_settings(engine))
+    settings = connection_settings(engine)
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise ReportgenError(f"{path}: cannot be opened ({exc})") from None
+    # Spilled data goes beside the file, as DuckDB does for a file opened on its own (an
+    # in-memory database would spill into the working folder).
+    settings.setdefault("temp_directory", f"{resolved}.tmp")
+    con = duckdb.connect(":memory:", config=settings)
     try:
         con.execute(
-            f"ATTACH {_sql_text(str(path.resolve()))} AS {STORE_CATALOG} (TYPE DUCKDB, READ_ONLY)"
+            f"ATTACH {_sql_text(str(resolved))} AS {STORE_CATALOG} (TYPE DUCKDB, READ_ONLY)"
         )
         con.execute(f"USE {STORE_CATALOG}")
     except duckdb.Error as exc:
