@@ -230,3 +230,29 @@ def test_ids_stay_exactly_the_text_given(ids: list[str]) -> None:
     assert not converted.bad.any()
     assert converted.values.tolist() == ids
     assert np.array_equal(converted.values.str.len().to_numpy(), [len(i) for i in ids])
+
+
+_ZONE_ALPHABET = st.sampled_from(list("0123456789:+-Zz T.年月日") + ["＋", "Ｚ", "é", "中"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(_ZONE_ALPHABET, max_size=24),
+            st.builds(
+                lambda time, zone: f"2024-09-02 {time}{zone}",
+                st.sampled_from(["01:30", "1:30:05", "01:30:05.123"]),
+                st.sampled_from(["", "Z", "z", " +08", "+0800", "-05:00", "+8", "+08:000"]),
+            ),
+        ),
+        max_size=30,
+    )
+)
+def test_the_zone_pre_check_finds_exactly_what_the_expression_finds(texts):
+    from reportgen.data.validate_cells import _ZONED, _zoned
+
+    array = pa.array(texts, pa.string())
+    expected = [bool(re.search(_ZONED, t)) if t is not None else False for t in texts]
+    assert list(_zoned(array)) == expected
