@@ -259,17 +259,8 @@ class MetricsEngine:
         cached = self._cache.get(period.label)
         if cached is not None:
             return cached
-        self.check_covered(period)
-        scopes = self._scopes()
-        collectors = self._write_scopes_table(scopes)
-        query = PeriodQuery(
-            store=self.store,
-            config=self.config,
-            window=PeriodWindow.of(period),
-            scopes=scopes,
-            covered=self._covered_tables(period),
-            wanted=self._keys,
-        )
+        query, collectors = self._period_query(period)
+        scopes = query.scopes
         state: dict = {scope: {} for scope in scopes}
         values: dict[ScopeKey, dict] = {scope: {} for scope in scopes}
         if "contacts" in query.covered:
@@ -316,15 +307,7 @@ class MetricsEngine:
         ):
             yield
             return
-        self.check_covered(period)
-        collectors = self._write_scopes_table(self._scopes())
-        query = PeriodQuery(
-            store=self.store,
-            config=self.config,
-            window=PeriodWindow.of(period),
-            scopes=self._scopes(),
-            covered=self._covered_tables(period),
-        )
+        query, collectors = self._period_query(period)
         fold = contact_days.share(query, schema, collectors)
         self._shared.fold = fold
         try:
@@ -332,6 +315,22 @@ class MetricsEngine:
         finally:
             self._shared.fold = None
             contact_days.drop_shared(query, fold)
+
+    def _period_query(self, period: Period) -> tuple[PeriodQuery, frozenset[str]]:
+        """The queries' context for ``period`` over the scopes asked for (their table
+        written), and the collectors of those scopes; PeriodError when not covered."""
+        self.check_covered(period)
+        scopes = self._scopes()
+        collectors = self._write_scopes_table(scopes)
+        query = PeriodQuery(
+            store=self.store,
+            config=self.config,
+            window=PeriodWindow.of(period),
+            scopes=scopes,
+            covered=self._covered_tables(period),
+            wanted=self._keys,
+        )
+        return query, collectors
 
     def _write_scopes_table(self, scopes: tuple[ScopeKey, ...]) -> frozenset[str]:
         """(collector_id, scope_kind, scope_id): each collector once per scope it counts for.
