@@ -14,7 +14,8 @@ from reportgen.archive.layout import (
     scope_folder,
 )
 from reportgen.archive.manifest import input_fingerprints, template_files
-from reportgen.archive.runner import chunk_size
+from reportgen.archive.runner import MAX_CHUNK, chunked
+from reportgen.archive.workers import ReportJob
 from reportgen.errors import ReportgenError
 from reportgen.scope import Scope
 
@@ -103,7 +104,30 @@ def test_a_workbook_is_fingerprinted_once_with_all_its_tables(tmp_path):
     ]
 
 
-def test_chunks_keep_every_process_busy():
-    assert chunk_size(413, 2) == 16
-    assert chunk_size(60, 2) == 4
-    assert chunk_size(3, 4) == 1
+def _jobs(collectors: int, teams: int) -> list[ReportJob]:
+    scopes = (
+        [Scope.collector(f"C{i:03d}") for i in range(collectors)]
+        + [Scope.team(f"T{i:02d}") for i in range(teams)]
+        + [Scope.everyone()]
+    )
+    return [ReportJob(order, scope, "zh-CN", "x", None) for order, scope in enumerate(scopes)]
+
+
+def test_chunks_hand_out_rollups_first_and_shrink_to_single_reports():
+    jobs = _jobs(200, 20)
+    chunks = chunked(jobs, 2)
+    sizes = [len(chunk) for chunk in chunks]
+    assert sorted(job.order for chunk in chunks for job in chunk) == list(range(221))
+    # The whole centre's report first, then the teams', then the collectors' in order.
+    flat = [job.scope for chunk in chunks for job in chunk]
+    assert flat[0] == Scope.everyone()
+    assert [s.kind for s in flat[1:21]] == ["team"] * 20
+    assert [s.id for s in flat[21:]] == [f"C{i:03d}" for i in range(200)]
+    assert sizes[0] == MAX_CHUNK
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-4:] == [1, 1, 1, 1]
+
+
+def test_few_reports_go_one_at_a_time():
+    assert [len(chunk) for chunk in chunked(_jobs(2, 0), 4)] == [1, 1, 1]
+    assert chunked([], 2) == []

@@ -36,14 +36,28 @@ Progress = Callable[[int], None]  # called with the number of reports just finis
 _PRELOAD = ["reportgen.archive.preload"]
 
 
-def chunk_size(reports: int, jobs: int) -> int:
-    """Small enough that every process stays busy to the end (about eight chunks each) and the
-    progress bar moves; large enough that pickling a model is not paid for one report at a time."""
-    return max(1, min(16, math.ceil(reports / (jobs * 8))))
+MAX_CHUNK = 16  # reports sent to a worker at once, at most
+# The order reports are handed out in: the larger roll-ups first (the whole centre's report
+# has a row per collector and renders several times slower than a collector's), so no
+# process is left alone with one of them at the end.
+_DISPATCH_ORDER = {"all": 0, "team": 1, "collector": 2}
 
 
-def chunked(jobs: list[ReportJob], size: int) -> list[list[ReportJob]]:
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+def chunked(jobs: list[ReportJob], processes: int) -> list[list[ReportJob]]:
+    """The jobs in chunks, roll-ups first, in sizes that shrink towards the end (a quarter of
+    each process's share of what is left, from MAX_CHUNK down to one): early chunks are large
+    enough that pickling a model is not paid one report at a time, and the last ones small
+    enough that every process finishes at about the same moment."""
+    ordered = sorted(
+        jobs, key=lambda job: _DISPATCH_ORDER.get(job.scope.kind, len(_DISPATCH_ORDER))
+    )
+    chunks = []
+    start = 0
+    while start < len(ordered):
+        size = max(1, min(MAX_CHUNK, math.ceil((len(ordered) - start) / (processes * 4))))
+        chunks.append(ordered[start : start + size])
+        start += size
+    return chunks
 
 
 def _pool_context() -> Any:
@@ -100,7 +114,7 @@ def _render_in_pool(
     processes: int,
     progress: Progress,
 ) -> list[ReportOutcome]:
-    chunks = chunked(jobs, chunk_size(len(jobs), processes))
+    chunks = chunked(jobs, processes)
     outcomes: list[ReportOutcome] = []
     executor = ProcessPoolExecutor(
         max_workers=processes,
