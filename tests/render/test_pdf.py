@@ -113,6 +113,18 @@ def test_typst_code_in_names_and_notes_is_printed_not_run(review_models):
     assert "x" * 120 in text  # the long word is set, broken where it must be
 
 
+def test_typst_code_in_a_table_cell_is_printed_not_run(review_models):
+    config, (_review, team) = review_models
+    # Table cells that are plain text are written as string literals, not markup.
+    name = '#read("/etc/passwd") $ y $ "quoted" back\\slash'
+    members = (replace(team.members[0], name=name), *team.members[1:])
+    _report, pdf, markdown = _render(config, replace(team, members=members), "en")
+    assert "read" in markdown  # the name is in a table of the Markdown
+    text = _compact(_text(pdf))
+    assert _compact(name) in text
+    assert "root:" not in text
+
+
 def yaml_quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 

@@ -142,8 +142,7 @@ class TypstWriter:
 
         def cells(row) -> list[str]:
             found = [
-                f"[{self._inline(cell.children[0]) if cell.children else ''}]"
-                for cell in row.children
+                self._cell(cell.children[0] if cell.children else None) for cell in row.children
             ]
             return (found + ["[]"] * columns)[:columns]
 
@@ -154,6 +153,14 @@ class TypstWriter:
             f"#reportgen-table(({', '.join(aligns)},){small}, "
             f"header: ({header},), body: ({body},))\n\n"
         )
+
+    def _cell(self, inline) -> str:
+        """A table cell's content: a plain string literal where it is text only (most
+        cells: Typst takes it without evaluating markup), else its markup in brackets."""
+        children = inline.children if inline is not None else None
+        if children and len(children) == 1 and children[0].type == "text":
+            return typst_string(children[0].content)
+        return f"[{self._inline(inline) if inline is not None else ''}]"
 
     # --- inline --------------------------------------------------------------------------
 
