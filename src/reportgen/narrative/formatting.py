@@ -8,12 +8,14 @@ never as 0, ``None`` or ``nan``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, format_decimal, format_percent, parse_pattern
 
 from reportgen.narrative.chinese import to_traditional
 
@@ -37,6 +39,18 @@ _WAN = {"zh-CN": "万", "zh-TW": "萬"}
 _NOT_AVAILABLE = {"zh-CN": "无法计算", "zh-TW": "無法計算", "en": "n/a"}
 
 
+# Babel parses a locale name and a number pattern on every call unless it is given the
+# parsed objects; a report formats a few hundred figures.
+@functools.cache
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@functools.cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
 def is_known(value: object) -> bool:
     """True for a real number (not None, NaN or infinite)."""
     if value is None or isinstance(value, bool):
@@ -54,8 +68,8 @@ class Formatter:
     currency: str = "CNY"
 
     @property
-    def locale(self) -> str:
-        return BABEL_LOCALES[self.language]
+    def locale(self) -> Locale:
+        return _babel_locale(BABEL_LOCALES[self.language])
 
     @property
     def chinese(self) -> bool:
@@ -77,7 +91,7 @@ class Formatter:
     def number(self, value: float | int | None, decimals: int = 2) -> str:
         if not is_known(value):
             return self.not_available
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        pattern = _number_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
         return format_decimal(_round(value, decimals), pattern, locale=self.locale)
 
     def count(self, value: float | int | None) -> str:
@@ -117,7 +131,7 @@ class Formatter:
         """A ratio as a percentage with one decimal (0.1234 → 12.3%)."""
         if not is_known(value):
             return self.not_available
-        return format_percent(_round(value, 3), "#,##0.0%", locale=self.locale)
+        return format_percent(_round(value, 3), _number_pattern("#,##0.0%"), locale=self.locale)
 
     def per_thousand(self, value: float | None) -> str:
         return self.number(value, 2)
