@@ -82,11 +82,36 @@ def test_the_shared_table_is_gone_afterwards_and_the_file_untouched(sample_store
     store: Store = sample_stores["file"]
     before = store.path.read_bytes()
     _year_and_months(store, Config(), shared=True)
-    listed = store.con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'reportgen_year%'"
-    ).fetchall()
-    assert listed == []
+    engine = MetricsEngine(store, Config())
+    engine.require([Scope.everyone()], members=True)
+    with engine.shared_contact_days(parse_period("2024")):
+        seen = _shared_objects(store)
+    assert len(seen) == 13  # a table per month and the view of their union
+    assert _shared_objects(store) == []
     assert store.path.read_bytes() == before
+
+
+def _shared_objects(store: Store) -> list[str]:
+    found = store.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'reportgen_shared%' "
+        "UNION ALL SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'reportgen_shared%'"
+    ).fetchall()
+    return sorted(name for (name,) in found)
+
+
+def test_months_of_some_collectors_only_take_their_rows(sample_stores):
+    """A review of two collectors beside the whole centre's year: their months copy their
+    own rows out of the month's table."""
+    store = sample_stores["file"]
+    engine = MetricsEngine(store, Config())
+    some = [Scope.collector(c) for c in engine.collector_ids[:2]]
+    engine.require([*some, Scope.everyone()], members=True)
+    alone = {m: engine.narrowed(some).period_metrics(m).collectors for m in ("2024-02", "2024-11")}
+    with engine.shared_contact_days(parse_period("2024")):
+        months_engine = engine.narrowed(some)
+        shared = {m: months_engine.period_metrics(m).collectors for m in ("2024-02", "2024-11")}
+    assert shared == alone
+    assert set(shared["2024-02"]) == {scope.id for scope in some}
 
 
 BOOK = [

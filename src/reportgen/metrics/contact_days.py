@@ -35,6 +35,7 @@ from reportgen.metrics.context import (
     count_where,
     one_of,
 )
+from reportgen.metrics.window import PeriodWindow
 
 CONTACT_DAYS = CONTACT_DAYS_TABLE
 SHARED_ACCOUNTS = "reportgen_shared_accounts"
@@ -45,13 +46,17 @@ _SHARED_NAMES = itertools.count(1)
 @dataclass(frozen=True)
 class SharedFold:
     """A period's contact days kept where every connection of the store sees them, so a
-    year-end review's months take their slice instead of folding their contacts again
-    (a day never crosses a month)."""
+    year-end review's months read theirs instead of folding their contacts again.
 
-    table: str  # qualified name
+    It is folded month by month, one table each (a day never crosses a month), and
+    ``table`` is their union: a month reads its own table as it is, and nothing is copied.
+    """
+
+    table: str  # qualified name of the whole period's rows (a view of the months' tables)
     start: date
     end: date
     collectors: frozenset[str]  # the collectors whose contacts it holds
+    months: tuple[tuple[date, date, str], ...] = ()  # (first day, last day, table)
 
     def serves(self, q: PeriodQuery, collectors: frozenset[str]) -> bool:
         """Whether it holds every contact day of ``q``'s period for ``collectors``."""
@@ -64,9 +69,18 @@ class SharedFold:
     def is_exactly(self, q: PeriodQuery, collectors: frozenset[str]) -> bool:
         return (self.start, self.end, self.collectors) == (q.window.start, q.window.end, collectors)
 
+    def month_table(self, q: PeriodQuery) -> str | None:
+        """The table of exactly ``q``'s period when that is one of its months."""
+        for start, end, table in self.months:
+            if (start, end) == (q.window.start, q.window.end):
+                return table
+        return None
 
-def _fold(q: PeriodQuery) -> str:
-    """SQL: the period's contacts of the scopes' collectors per (collector, account, day)."""
+
+def _fold(q: PeriodQuery, window: PeriodWindow | None = None) -> str:
+    """SQL: the contacts of ``window`` (default: the period) of the scopes' collectors per
+    (collector, account, day)."""
+    window = window or q.window
     is_call = "channel = 'call'"
     calls_with = {
         "unanswered_calls": one_of("outcome", UNANSWERED_OUTCOMES),
@@ -83,7 +97,7 @@ def _fold(q: PeriodQuery) -> str:
     ]
     return (
         f"SELECT collector_id, account_id, CAST(contacted_at AS DATE) AS day, "
-        f"{', '.join(columns)} FROM ({q.rows('contacts', q.window.times('contacted_at'))}) c "
+        f"{', '.join(columns)} FROM ({q.rows('contacts', window.times('contacted_at'))}) c "
         "GROUP BY 1, 2, 3"
     )
 
@@ -94,11 +108,14 @@ def create(q: PeriodQuery, collectors: frozenset[str], shared: SharedFold | None
     scopes table. From ``shared`` when it holds them: as it is when it is exactly this
     period's, else this period's slice of it; from the contacts otherwise."""
     drop(q)  # CREATE OR REPLACE TABLE is DuckDB's alone
+    month = shared.month_table(q) if shared is not None else None
     if shared is not None and shared.is_exactly(q, collectors):
         q.contact_days = shared.table
+    elif month is not None and collectors == shared.collectors:
+        q.contact_days = month
     elif shared is not None and shared.serves(q, collectors):
         q.execute(
-            f"CREATE TEMP TABLE {CONTACT_DAYS} AS SELECT * FROM {shared.table} "
+            f"CREATE TEMP TABLE {CONTACT_DAYS} AS SELECT * FROM {month or shared.table} "
             f"WHERE {q.window.dates('day')} "
             f"AND collector_id IN (SELECT collector_id FROM {SCOPES_TABLE})"
         )
@@ -110,12 +127,26 @@ def create(q: PeriodQuery, collectors: frozenset[str], shared: SharedFold | None
     )
 
 
-def share(q: PeriodQuery, schema: str, collectors: frozenset[str]) -> SharedFold:
-    """Fold the period's contacts into a new table of ``schema`` that every connection of
-    the store sees; ``collectors`` are those of the scopes table."""
-    table = f"{schema}.reportgen_year_contact_days_{next(_SHARED_NAMES)}"
-    q.execute(f"CREATE TABLE {table} AS {_fold(q)}")
-    return SharedFold(table, q.window.start, q.window.end, collectors)
+def share(
+    q: PeriodQuery, schema: str, collectors: frozenset[str], months: list[PeriodWindow]
+) -> SharedFold:
+    """Fold the period's contacts, month by month (``months`` cover the period), into new
+    tables of ``schema`` that every connection of the store sees, and their union into a
+    view; ``collectors`` are those of the scopes table. Folding each month on its own
+    costs what folding the period at once does."""
+    name = f"{schema}.reportgen_shared_contact_days_{next(_SHARED_NAMES)}"
+    tables: list[tuple[date, date, str]] = []
+    try:
+        for index, window in enumerate(months, 1):
+            table = f"{name}_m{index}"
+            q.execute(f"CREATE TABLE {table} AS {_fold(q, window)}")
+            tables.append((window.start, window.end, table))
+        union = " UNION ALL ".join(f"SELECT * FROM {table}" for _, _, table in tables)
+        q.execute(f"CREATE VIEW {name} AS {union}")
+    except BaseException:
+        _drop_tables(q, [table for _, _, table in tables])
+        raise
+    return SharedFold(name, q.window.start, q.window.end, collectors, tuple(tables))
 
 
 def drop(q: PeriodQuery) -> None:
@@ -125,7 +156,13 @@ def drop(q: PeriodQuery) -> None:
 
 
 def drop_shared(q: PeriodQuery, fold: SharedFold) -> None:
-    q.execute(f"DROP TABLE IF EXISTS {fold.table}")
+    q.execute(f"DROP VIEW IF EXISTS {fold.table}")
+    _drop_tables(q, [table for _, _, table in fold.months])
+
+
+def _drop_tables(q: PeriodQuery, tables: list[str]) -> None:
+    for table in tables:
+        q.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def split_counts(

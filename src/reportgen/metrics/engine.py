@@ -308,7 +308,8 @@ class MetricsEngine:
             yield
             return
         query, collectors = self._period_query(period)
-        fold = contact_days.share(query, schema, collectors)
+        months = [PeriodWindow.of(parse_period(month)) for month in period.months]
+        fold = contact_days.share(query, schema, collectors, months)
         self._shared.fold = fold
         try:
             yield
