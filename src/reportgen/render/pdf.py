@@ -26,6 +26,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError, TemplateError
 from reportgen.render.fonts import chart_font_path
+from reportgen.render.glyphs import chart_font
 from reportgen.render.typst_markup import TypstWriter, typst_string
 
 PDF_STANDARD = "a-2b"
@@ -63,10 +64,10 @@ class PdfProperties:
 # The table's alignments and header fill are fixed values, not functions of each cell's
 # position: Typst calls such a function for every cell, a tenth of a report's typesetting.
 _PREAMBLE = """\
-#let reportgen-table(aligns, header: (), body: (), small: false) = {
+#let reportgen-table(aligns, header: (), body: (), small: false, widths: none) = {
   set text(size: if small { 8pt } else { 9.5pt })
   table(
-    columns: aligns.len(),
+    columns: if widths == none { aligns.len() } else { widths },
     align: aligns.map(a => a + horizon),
     fill: none,
     stroke: 0.5pt + luma(120),
@@ -116,7 +117,10 @@ class PdfBuilder:
                 name = f"picture-{index}.svg"
                 (root / name).write_bytes(svg)
                 names[link] = name
-            body = TypstWriter(images=names).write(markdown)
+            # With an organisation's style file the tables' type may differ from what the
+            # widths are measured in: Typst then finds the widths itself.
+            measure = None if self._style else chart_font().width
+            body = TypstWriter(images=names, text_width=measure).write(markdown)
             source = self._preamble(properties) + self._style + "\n" + body
             (root / "report.typ").write_text(source, encoding="utf-8")
             try:

@@ -13,6 +13,8 @@ module writes Typst syntax, and only its own fixed function calls.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -24,6 +26,18 @@ from reportgen.render.docx_markdown import PAGE_BREAK, WIDE_TABLE_COLUMNS, parse
 _ALIGNMENTS = {"text-align:right": "right", "text-align:center": "center"}
 # Links a PDF may carry: web pages and mail. Anything else is shown as its text only.
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
+# Table text sizes and cell padding: the preamble's reportgen-table (pdf.py) sets them.
+TABLE_POINTS, SMALL_TABLE_POINTS = 9.5, 8.0
+CELL_INSET_POINTS = 4.0  # left and right each
+# Typst puts a quarter em between Han and Latin letters; a column gets a little more room
+# than its text needs, so no measuring difference breaks a cell onto two lines.
+_CJK_LATIN = re.compile(
+    r"(?<=[\u3000-\u9fff\uff00-\uffef])(?=[0-9A-Za-z])|"
+    r"(?<=[0-9A-Za-z])(?=[\u3000-\u9fff\uff00-\uffef])"
+)
+_SLACK_POINTS = 3.0
+# The widest a table may be: an A4 page less the preamble's 2.2 cm margins each side.
+TEXT_WIDTH_POINTS = (21.0 - 2 * 2.2) / 2.54 * 72
 
 
 def typst_string(text: str) -> str:
@@ -49,6 +63,9 @@ class TypstWriter:
     """
 
     images: dict[str, str]
+    # How wide a text is in the PDF's font at a size (points → points); with it, tables of
+    # plain text get their columns' widths written out (see _column_widths).
+    text_width: Callable[[str, float], float] | None = None
 
     def write(self, markdown: str) -> str:
         tree = SyntaxTreeNode(list(parsed_markdown(markdown)))
@@ -148,11 +165,36 @@ class TypstWriter:
 
         header = ", ".join(c for row in header_rows for c in cells(row))
         body = ", ".join(c for row in body_rows for c in cells(row))
-        small = ", small: true" if columns >= WIDE_TABLE_COLUMNS else ""
+        small = columns >= WIDE_TABLE_COLUMNS
+        widths = self._column_widths(header_rows + body_rows, columns, small)
         return (
-            f"#reportgen-table(({', '.join(aligns)},){small}, "
+            f"#reportgen-table(({', '.join(aligns)},){', small: true' if small else ''}"
+            f"{f', widths: ({widths},)' if widths else ''}, "
             f"header: ({header},), body: ({body},))\n\n"
         )
+
+    def _column_widths(self, rows, columns: int, small: bool) -> str:
+        """Each column's width, as wide as its widest text: what Typst's automatic widths
+        come to, without Typst laying out every cell once more to find them (a tenth of
+        a report's typesetting). Empty (automatic widths) where a cell is not plain text,
+        no measure was given, or the table would not fit the page."""
+        if self.text_width is None:
+            return ""
+        points = SMALL_TABLE_POINTS if small else TABLE_POINTS
+        widest = [0.0] * columns
+        for row in rows:
+            for index, cell in enumerate(row.children[:columns]):
+                inline = cell.children[0] if cell.children else None
+                children = (inline.children or []) if inline is not None else []
+                if any(child.type != "text" for child in children):
+                    return ""
+                text = "".join(child.content for child in children)
+                spacing = len(_CJK_LATIN.findall(text)) * points / 4
+                widest[index] = max(widest[index], self.text_width(text, points) + spacing)
+        sizes = [width + 2 * CELL_INSET_POINTS + _SLACK_POINTS for width in widest]
+        if sum(sizes) > TEXT_WIDTH_POINTS:
+            return ""
+        return ", ".join(f"{size:.1f}pt" for size in sizes)
 
     def _cell(self, inline) -> str:
         """A table cell's content: a plain string literal where it is text only (most
