@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 
 import pytest
 from docx import Document
@@ -20,9 +21,11 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from reportgen.config import Config
+from reportgen.render import docx_charts
 from reportgen.render.charts import ChartSpec
 from reportgen.render.docx import DocxBuilder
-from reportgen.render.docx_charts import number_format
+from reportgen.render.docx_charts import ChartText, chart_part_xml, number_format
+from reportgen.render.fonts import word_fonts
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -248,3 +251,43 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(build_repor
         "http://x.test",
     ]
     assert values.cell(row=1, column=2).value == "<r><t>回收金额</t></r>"
+
+
+def _other_figures(spec: ChartSpec, factor: float) -> ChartSpec:
+    """``spec`` with every known figure scaled: the same shape, other numbers."""
+    series = tuple(
+        (label, tuple(None if v is None else v * factor for v in values))
+        for label, values in spec.series
+    )
+    return replace(spec, series=series)
+
+
+@pytest.mark.parametrize("spec", [BY_CHANNEL, BOOK, MONTHS], ids=lambda s: s.kind)
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW", "en"])
+def test_a_chart_of_a_shape_seen_before_is_the_chart_styled_afresh(spec, language):
+    """A chart whose shape (everything but its figures) was styled before is a copy of that
+    one with its own figures: byte for byte what styling it afresh writes."""
+    text = ChartText(word_fonts(Config(), language), language)
+    # 1.1 keeps every axis unit; -1 turns the line negative (its axis no longer starts at
+    # 0); 1e-3 drops the money axis from 万 to plain figures: other shapes.
+    variants = [_other_figures(spec, f) for f in (1.0, 1.1, 1.3, -1.0, 1e-3, 1.1)]
+    fresh = []
+    for variant in variants:
+        docx_charts._STYLED.clear()
+        fresh.append(chart_part_xml(variant, text))
+    docx_charts._STYLED.clear()
+    reused = [chart_part_xml(variant, text) for variant in variants]
+    assert reused == fresh
+    assert len(set(fresh[:3])) == 3  # the figures do reach the copies
+    assert len(docx_charts._STYLED) < len(variants)  # and copies were made
+
+
+def test_a_missing_figure_makes_another_shape():
+    text = ChartText(word_fonts(Config(), "zh-CN"), "zh-CN")
+    docx_charts._STYLED.clear()
+    gap_moved = replace(BY_CHANNEL, series=(("回收金额", (None, 4567.0, 89.5)),))
+    fresh = chart_part_xml(gap_moved, text)
+    docx_charts._STYLED.clear()
+    chart_part_xml(BY_CHANNEL, text)
+    assert chart_part_xml(gap_moved, text) == fresh
+    assert len(docx_charts._STYLED) == 2

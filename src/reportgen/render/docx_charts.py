@@ -13,10 +13,13 @@ which zips with fixed times, so the Word file stays byte-deterministic.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import io
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -84,10 +87,23 @@ class ChartText:
 def chart_part_xml(spec: ChartSpec, text: ChartText) -> bytes:
     """The ``c:chartSpace`` of ``spec`` (without its workbook link)."""
     spec = shown_spec(spec)
-    bars = spec.series if spec.kind != "bar_line" else spec.series[:1]
-    bar_format = number_format(spec.value_format, _known(bars), text.language)
+    bar_format = number_format(spec.value_format, _known(bars_of(spec)), text.language)
+    figures = [tuple(_value(v) for v in values) for _label, values in spec.series]
+    shape = _ChartShape.of(spec, figures, bar_format, text)
+    styled = _STYLED.get(shape)
+    if styled is None:
+        styled = _styled_chart(spec, bar_format, text)
+        _remember(shape, styled)
+    else:
+        _STYLED.move_to_end(shape)
+    chart_space = copy.deepcopy(styled)
+    _put_figures(chart_space, figures)
+    return etree.tostring(chart_space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _styled_chart(spec: ChartSpec, bar_format: str, text: ChartText):
     chart_space = parse_xml(
-        _chart_xml(XL_CHART_TYPE.COLUMN_CLUSTERED, _chart_data(spec, bars, bar_format))
+        _chart_xml(XL_CHART_TYPE.COLUMN_CLUSTERED, _chart_data(spec, bars_of(spec), bar_format))
     )
     if spec.kind == "bar_line":
         _add_line_on_second_axis(chart_space, spec, text.language)
@@ -95,7 +111,56 @@ def chart_part_xml(spec: ChartSpec, text: ChartText) -> bytes:
     _style(chart, spec, bar_format)
     _set_fonts(chart_space, text)
     _square_corners_and_language(chart_space, text.language)
-    return etree.tostring(chart_space, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return chart_space
+
+
+def bars_of(spec: ChartSpec):
+    """The series drawn as bars: all of them, or the first of a bar-plus-line chart."""
+    return spec.series if spec.kind != "bar_line" else spec.series[:1]
+
+
+@dataclass(frozen=True)
+class _ChartShape:
+    """Everything of a chart but its figures: two charts of one shape differ only in the
+    numbers of their data points (the same chart of two collectors' reports, mostly).
+    Styling a chart through python-pptx's object model takes several milliseconds; a
+    chart of a shape already styled is a copy of that one with its own figures put in."""
+
+    spec: ChartSpec  # with each value replaced by whether it is missing
+    bar_format: str  # chosen by the largest value shown
+    line_from_zero: bool  # the line's axis starts at 0 when no value is negative
+    text: ChartText
+
+    @classmethod
+    def of(cls, spec: ChartSpec, figures, bar_format: str, text: ChartText) -> _ChartShape:
+        missing = tuple(
+            (label, tuple(v is None for v in values))
+            for (label, _), values in zip(spec.series, figures, strict=True)
+        )
+        line_from_zero = min(_known(spec.series[1:]), default=0.0) >= 0
+        return cls(dataclasses.replace(spec, series=missing), bar_format, line_from_zero, text)
+
+
+# Styled charts by shape, the most recently used last; a worker renders many reports.
+_STYLED: OrderedDict[_ChartShape, Any] = OrderedDict()
+_STYLED_LIMIT = 64
+
+
+def _remember(shape: _ChartShape, chart_space) -> None:
+    _STYLED[shape] = chart_space
+    while len(_STYLED) > _STYLED_LIMIT:
+        _STYLED.popitem(last=False)
+
+
+def _put_figures(chart_space, figures) -> None:
+    """Write each series' figures into its data points, as python-pptx writes them (the
+    points of missing figures are absent, as in the chart the shape was styled from)."""
+    series = chart_space.findall(".//c:ser/c:val", _NS)
+    for values, val in zip(figures, series, strict=True):
+        points = val.findall("c:numRef/c:numCache/c:pt/c:v", _NS)
+        known = [v for v in values if v is not None]
+        for point, value in zip(points, known, strict=True):
+            point.text = f"{value}"
 
 
 def number_format(value_format: ValueFormat, values: list[float], language: str) -> str:
