@@ -159,7 +159,9 @@ class Engine:
     """DuckDB's resources (see docs/engine.md); empty means DuckDB's own default."""
 
     memory_limit: str = ""  # e.g. "8GB": beyond it DuckDB spills to temp_directory
-    temp_directory: str = ""  # where spilled data goes (default: beside a .duckdb file)
+    # Where spilled data goes (default: beside a .duckdb file, else a private folder under
+    # the system's temporary folder; see store.in_memory_settings).
+    temp_directory: str = ""
 
 
 @dataclass(frozen=True)

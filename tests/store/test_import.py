@@ -195,3 +195,39 @@ def test_a_file_whose_name_holds_quotes_and_sql_is_read_as_that_file(imported, t
     from_file = run("metrics", target, "--period", month, "--all", "--format", "json")
     assert from_odd.exit_code == 0, from_odd.output + from_odd.stderr
     assert from_odd.output == from_file.output
+
+
+def test_a_folder_spills_into_a_private_temp_folder_not_the_working_folder(
+    imported, tmp_path, monkeypatch
+):
+    """DuckDB's own default for an in-memory database is ``.tmp`` in the working folder,
+    which may be a user's documents or the data folder. Spilled data goes under the
+    system's temporary folder instead, in a folder DuckDB removes on close."""
+    import tempfile
+
+    source, _ = imported
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    store = open_store(source, Config())
+    try:
+        spill = Path(store.con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
+        # A table larger than the memory limit: its blocks go to the spill folder.
+        store.con.execute("SET memory_limit = '32MB'")
+        store.con.execute(
+            "CREATE TEMP TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS s "
+            "FROM range(2000000)"
+        )
+        assert spill.is_dir() and any(spill.iterdir())
+    finally:
+        store.close()
+    assert spill.parent == Path(tempfile.gettempdir())
+    assert not spill.exists()  # removed with the database
+    assert list(work.iterdir()) == []
+    chosen = tmp_path / "spill"
+    store = open_store(source, Config(engine=Engine(temp_directory=str(chosen))))
+    try:
+        found = store.con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    finally:
+        store.close()
+    assert found == str(chosen)

@@ -56,7 +56,10 @@ DESCRIPTIONS: dict[str, str] = {
     "engine.memory_limit": (
         'Most memory DuckDB may use, with its unit ("8GB"); beyond it data goes to disk.'
     ),
-    "engine.temp_directory": "Folder for data spilled to disk; empty: DuckDB's default.",
+    "engine.temp_directory": (
+        "Folder for data spilled to disk; empty: beside a .duckdb file, else a private "
+        "folder under the system's temporary folder."
+    ),
     "findings": "Thresholds that turn figures into findings in the Problems section.",
     "findings.lost_contact_share": (
         "Lost-contact accounts / accounts attempted at or above this is a finding."

@@ -16,6 +16,9 @@ a ``.duckdb`` file does not pay the half second pandas takes to import.
 
 from __future__ import annotations
 
+import os
+import secrets
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -119,7 +122,7 @@ class Store:
     def from_dataset(cls, dataset: Dataset, engine: Engine | None = None) -> Store:
         """Copy a loaded dataset into a new in-memory DuckDB database."""
         check_rows(dataset)
-        con = duckdb.connect(":memory:", config=connection_settings(engine))
+        con = duckdb.connect(":memory:", config=in_memory_settings(engine))
         copy_tables(con, dataset)
         return cls.describe(
             con,
@@ -227,6 +230,20 @@ def connection_settings(engine: Engine | None = None) -> dict[str, str]:
         settings["memory_limit"] = engine.memory_limit
     if engine is not None and engine.temp_directory:
         settings["temp_directory"] = engine.temp_directory
+    return settings
+
+
+def in_memory_settings(engine: Engine | None = None) -> dict[str, str]:
+    """DuckDB settings of an in-memory database (a folder, workbook or SQLite source).
+
+    Unless ``[engine] temp_directory`` says otherwise, data spilled to disk goes into a
+    folder of its own under the system's temporary folder, not DuckDB's default ``.tmp``
+    in the working folder (a user's documents folder, or the data folder). DuckDB makes
+    the folder when it first spills and removes it when the database is closed.
+    """
+    settings = connection_settings(engine)
+    spill = Path(tempfile.gettempdir()) / f"reportgen-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    settings.setdefault("temp_directory", str(spill))
     return settings
 
 
