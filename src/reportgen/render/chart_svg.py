@@ -19,14 +19,21 @@ from reportgen.render.chart_style import (
     BAR_COLOURS,
     FIGURE_SIZE_POINTS,
     LINE_COLOUR,
-    MAX_LABELLED_BARS,
     SLANT_DEGREES,
     TEXT_COLOUR,
     TEXT_POINTS,
     TITLE_POINTS,
     VALUE_LABEL_POINTS,
 )
-from reportgen.render.charts import ChartSpec, ValueFormat, format_value, is_crowded, nice_ticks
+from reportgen.render.charts import (
+    ChartSpec,
+    ValueFormat,
+    bar_series,
+    format_value,
+    is_crowded,
+    labels_bars,
+    nice_ticks,
+)
 from reportgen.render.glyphs import OutlineFont, chart_font
 
 _PAD = 5.76  # points round the edge (0.08 in)
@@ -133,7 +140,7 @@ def render_svg(spec: ChartSpec, language: str) -> bytes:
     font = chart_font()
     canvas = _Canvas(font)
     width, height = FIGURE_SIZE_POINTS
-    bars = spec.series if spec.kind != "bar_line" else spec.series[:1]
+    bars = bar_series(spec)
     line = spec.series[1] if spec.kind == "bar_line" else None
     left_axis = _Axis.fitting(_known(bars), spec.value_format)
     right_axis = _Axis.fitting(_known([line]), spec.line_format) if line else None
@@ -244,7 +251,7 @@ def _draw_bars(
 ) -> None:
     width = plot.slot_width() * _BAR_SHARE / len(bars)
     zero = plot.y(axis, 0.0)
-    labelled = spec.kind != "bar_line" and len(bars) * len(spec.categories) <= MAX_LABELLED_BARS
+    labelled = labels_bars(spec)
     labels: list[tuple[str, float, float]] = []
     for index, (_label, values) in enumerate(bars):
         offset = (index - (len(bars) - 1) / 2) * width

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reportgen.errors import ReportgenError
-from reportgen.render.chart_style import PNG_DPI
+from reportgen.render.chart_style import MAX_LABELLED_BARS, PNG_DPI
 from reportgen.render.docx_tables import fit_columns
 
 ChartKind = Literal["bar", "grouped_bar", "bar_line"]
@@ -125,6 +125,20 @@ def check_spec(spec: ChartSpec) -> None:
                 f"chart {spec.name!r}: series {label!r} has {len(values)} values "
                 f"for {len(spec.categories)} categories"
             )
+
+
+def bar_series(spec: ChartSpec) -> tuple[tuple[str, tuple[float | None, ...]], ...]:
+    """The series drawn as bars: all of them, or the first of a bar-plus-line chart."""
+    return spec.series if spec.kind != "bar_line" else spec.series[:1]
+
+
+def labels_bars(spec: ChartSpec) -> bool:
+    """Whether each bar carries its value: not beside a line, and not so many that the
+    labels would overlap."""
+    return (
+        spec.kind != "bar_line"
+        and len(bar_series(spec)) * len(spec.categories) <= MAX_LABELLED_BARS
+    )
 
 
 def shown_spec(spec: ChartSpec) -> ChartSpec:

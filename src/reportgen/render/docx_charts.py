@@ -40,14 +40,20 @@ from reportgen.render.chart_style import (
     BAR_COLOURS,
     FIGURE_SIZE_INCHES,
     LINE_COLOUR,
-    MAX_LABELLED_BARS,
     SLANT_DEGREES,
     TEXT_COLOUR,
     TEXT_POINTS,
     TITLE_POINTS,
     VALUE_LABEL_POINTS,
 )
-from reportgen.render.charts import ChartSpec, ValueFormat, is_crowded, shown_spec
+from reportgen.render.charts import (
+    ChartSpec,
+    ValueFormat,
+    bar_series,
+    is_crowded,
+    labels_bars,
+    shown_spec,
+)
 from reportgen.render.docx_package import FIXED_ZIP_TIME
 from reportgen.render.docx_text import escape_attribute, xml_text
 
@@ -87,7 +93,7 @@ class ChartText:
 def chart_part_xml(spec: ChartSpec, text: ChartText) -> bytes:
     """The ``c:chartSpace`` of ``spec`` (without its workbook link)."""
     spec = shown_spec(spec)
-    bar_format = number_format(spec.value_format, _known(bars_of(spec)), text.language)
+    bar_format = number_format(spec.value_format, _known(bar_series(spec)), text.language)
     figures = [tuple(_value(v) for v in values) for _label, values in spec.series]
     shape = _ChartShape.of(spec, figures, bar_format, text)
     styled = _STYLED.get(shape)
@@ -103,7 +109,7 @@ def chart_part_xml(spec: ChartSpec, text: ChartText) -> bytes:
 
 def _styled_chart(spec: ChartSpec, bar_format: str, text: ChartText):
     chart_space = parse_xml(
-        _chart_xml(XL_CHART_TYPE.COLUMN_CLUSTERED, _chart_data(spec, bars_of(spec), bar_format))
+        _chart_xml(XL_CHART_TYPE.COLUMN_CLUSTERED, _chart_data(spec, bar_series(spec), bar_format))
     )
     if spec.kind == "bar_line":
         _add_line_on_second_axis(chart_space, spec, text.language)
@@ -112,11 +118,6 @@ def _styled_chart(spec: ChartSpec, bar_format: str, text: ChartText):
     _set_fonts(chart_space, text)
     _square_corners_and_language(chart_space, text.language)
     return chart_space
-
-
-def bars_of(spec: ChartSpec):
-    """The series drawn as bars: all of them, or the first of a bar-plus-line chart."""
-    return spec.series if spec.kind != "bar_line" else spec.series[:1]
 
 
 @dataclass(frozen=True)
@@ -244,8 +245,7 @@ def _style(chart: Chart, spec: ChartSpec, bar_format: str) -> None:
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _rgb(BAR_COLOURS[index % len(BAR_COLOURS)])
         series.invert_if_negative = False
-    bars = len(bar_plot.series) * len(spec.categories)
-    if spec.kind != "bar_line" and bars <= MAX_LABELLED_BARS:
+    if labels_bars(spec):
         bar_plot.has_data_labels = True
         labels = bar_plot.data_labels
         labels.number_format, labels.number_format_is_linked = bar_format, False

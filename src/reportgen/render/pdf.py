@@ -27,7 +27,13 @@ from pathlib import Path
 from reportgen.errors import ReportgenError, TemplateError
 from reportgen.render.fonts import chart_font_path
 from reportgen.render.glyphs import chart_font
-from reportgen.render.typst_markup import TypstWriter, typst_string
+from reportgen.render.typst_markup import (
+    CELL_INSET_POINTS,
+    SMALL_TABLE_POINTS,
+    TABLE_POINTS,
+    TypstWriter,
+    typst_string,
+)
 
 PDF_STANDARD = "a-2b"
 STYLE_FILE = "style.typ"  # an organisation's look, in the --templates folder
@@ -65,13 +71,13 @@ class PdfProperties:
 # position: Typst calls such a function for every cell, a tenth of a report's typesetting.
 _PREAMBLE = """\
 #let reportgen-table(aligns, header: (), body: (), small: false, widths: none) = {
-  set text(size: if small { 8pt } else { 9.5pt })
+  set text(size: if small { SMALL_TABLE_SIZE } else { TABLE_SIZE })
   table(
     columns: if widths == none { aligns.len() } else { widths },
     align: aligns.map(a => a + horizon),
     fill: none,
     stroke: 0.5pt + luma(120),
-    inset: (x: 4pt, y: 3pt),
+    inset: (x: CELL_INSET, y: 3pt),
     table.header(..header.map(cell => table.cell(fill: luma(235), strong(cell)))),
     ..body,
   )
@@ -92,6 +98,12 @@ _PREAMBLE = """\
 #show figure: set block(breakable: false)
 #set table(stroke: 0.5pt)
 """
+# The sizes typst_markup.py measures the tables' column widths with.
+_PREAMBLE = (
+    _PREAMBLE.replace("SMALL_TABLE_SIZE", f"{SMALL_TABLE_POINTS}pt")
+    .replace("TABLE_SIZE", f"{TABLE_POINTS}pt")
+    .replace("CELL_INSET", f"{CELL_INSET_POINTS}pt")
+)
 
 
 class PdfBuilder:

@@ -26,7 +26,8 @@ from reportgen.render.docx_markdown import PAGE_BREAK, WIDE_TABLE_COLUMNS, parse
 _ALIGNMENTS = {"text-align:right": "right", "text-align:center": "center"}
 # Links a PDF may carry: web pages and mail. Anything else is shown as its text only.
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
-# Table text sizes and cell padding: the preamble's reportgen-table (pdf.py) sets them.
+# Table text sizes and cell padding: the preamble's reportgen-table (pdf.py) is written
+# with them.
 TABLE_POINTS, SMALL_TABLE_POINTS = 9.5, 8.0
 CELL_INSET_POINTS = 4.0  # left and right each
 # Typst puts a quarter em between Han and Latin letters; a column gets a little more room
