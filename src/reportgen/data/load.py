@@ -21,12 +21,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from reportgen.config import Config
 from reportgen.data import validate_rules as rules
 from reportgen.data.aliases import HEADER_ALIASES, TABLE_ALIASES, AliasBook, build_alias_book
 from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
 from reportgen.data.numbers import MAX_AMOUNT
+from reportgen.data.plain_rows import TextColumn, append_plain_rows
+from reportgen.data.prefetch import prefetched
 from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows, header_like
 from reportgen.data.read_csv import StreamInterrupted, read_csv_chunks, read_csv_table
 from reportgen.data.read_parquet import read_parquet_chunks
@@ -106,6 +109,10 @@ class _LoadedTable:
         ]
 
 
+# Plain rows of CSV chunks are checked and converted in SQL (see plain_rows); tests
+# turn this off to compare with the Python checks alone.
+PLAIN_ROWS_IN_SQL = True
+
 # Rows read, checked and appended at a time: memory stays that of one chunk (a few
 # hundred MB) however large a table's file is.
 CHUNK_ROWS = 1_000_000
@@ -184,15 +191,19 @@ def load_into(
     )
     sink, worded = run.sink, run.worded
     states: dict[str, _FileState] = {}
-    for table in TABLES:
-        if table not in files:
-            continue
-        state = _load_streamed(files[table], run, chunk_rows if table != "collectors" else None)
-        if state is None:
-            continue
-        states[table] = state
-        if table == "collectors":
-            run.roster, run.roster_label = state.roster, files[table].label
+    try:
+        for table in TABLES:
+            if table not in files:
+                continue
+            rows = chunk_rows if table != "collectors" else None
+            state = _load_streamed(files[table], run, rows)
+            if state is None:
+                continue
+            states[table] = state
+            if table == "collectors":
+                run.roster, run.roster_label = state.roster, files[table].label
+    finally:
+        run.close()
 
     if "accounts" in states:
         _snapshot_duplicates(states["accounts"], sink, worded)
@@ -274,10 +285,14 @@ def _chunks(file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | N
             chunk_rows or 1 << 30, file.database_columns,
         )  # fmt: skip
     if chunk_rows is not None and file.format in (".csv", ".csv.gz"):
-        return read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows)
+        return prefetched(
+            read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows)
+        )
     if chunk_rows is not None and file.format in (".parquet", ".pq"):
-        return read_parquet_chunks(
-            file.path, file.table, file.label, header_kind, timezone, chunk_rows
+        return prefetched(
+            read_parquet_chunks(
+                file.path, file.table, file.label, header_kind, timezone, chunk_rows
+            )
         )
     return iter([_read(file, book, timezone)])
 
@@ -294,6 +309,26 @@ class _Run:
     skip_bad_rows: bool
     roster: pd.Series | None = None  # the collector ids, once the roster is loaded
     roster_label: str = ""
+    _roster_view: str | None = None
+
+    # The roster's ids as a view of the sink's database, for the plain rows' SQL.
+    ROSTER_VIEW = "reportgen_roster_ids"
+
+    def roster_table(self) -> str | None:
+        """The view of the roster's ids (column ``id``); ``None`` before the roster."""
+        if self.roster is None:
+            return None
+        if self._roster_view is None:
+            ids = pa.array(self.roster.astype("str").to_numpy(dtype=object), pa.string())
+            self.sink.con.register(self.ROSTER_VIEW, pa.table({"id": ids}))
+            self._roster_view = self.ROSTER_VIEW
+        return self._roster_view
+
+    def close(self) -> None:
+        """Drop what this run handed to DuckDB."""
+        if self._roster_view is not None:
+            self.sink.con.unregister(self._roster_view)
+            self._roster_view = None
 
 
 def _load_streamed(file: TableFile, run: _Run, chunk_rows: int | None) -> _FileState | None:
@@ -321,7 +356,8 @@ def _load_streamed(file: TableFile, run: _Run, chunk_rows: int | None) -> _FileS
 def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
     fatal, worded, roster = run.fatal, run.worded, run.roster
     state: _FileState | None = None
-    for raw in chunks:
+    for whole in chunks:
+        raw, plain_money = _append_plain_rows(file, whole, run)
         room = max(worded - len(state.problems), 0) if state is not None else worded
         found: list[Problem] = []
         chunk = _load_table(
@@ -335,6 +371,9 @@ def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
             return None
         if state is None:
             state = _FileState(file, chunk.header_of, money=chunk.money)
+        for column, total in plain_money.items():
+            header = chunk.header_of[column]
+            state.money[header] = state.money.get(header, 0.0) + total
         # Rows whose cells all read take part in the rules across rows (and are kept).
         usable = ~chunk.bad.copy()
         if file.table == "collectors":
@@ -369,6 +408,40 @@ def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
         if state.promises_without_dates:
             fatal.append(_undated_promises(file, state.promises_without_dates))
     return state
+
+
+def _append_plain_rows(
+    file: TableFile, raw: RawTable, run: _Run
+) -> tuple[RawTable, dict[str, float]]:
+    """Append the chunk's plain rows in SQL (see :mod:`plain_rows`); the rest of the chunk,
+    left to the Python checks, and the money (column -> |cents|) of the rows appended.
+
+    Only for chunks read as Arrow text (CSV files), and not the roster, whose rules
+    look across its rows.
+    """
+    if not PLAIN_ROWS_IN_SQL or raw.text is None or file.table == "collectors":
+        return raw, {}
+    if raw.row_count == 0:
+        return raw, {}
+    _, position_of, problems = _match_headers(file, raw, run.book)
+    if problems:
+        return raw, {}
+    schema = SCHEMA[file.table]
+    columns = [
+        TextColumn(
+            schema.column(name),  # type: ignore[arg-type]
+            position,
+            frozenset(_header_names(raw, run.book, name, position)),
+        )
+        for name, position in position_of.items()
+    ]
+    value_maps = {name: run.book.value_map(name) for name in position_of}
+    plain = append_plain_rows(
+        run.sink, file.table, raw.text, raw.rows, columns, value_maps, run.roster_table()
+    )
+    if plain is None:
+        return raw, {}
+    return raw.subset(plain.others), plain.money
 
 
 def _undated_promises(file: TableFile, count: int) -> Problem:
@@ -479,33 +552,9 @@ def _load_table(
     Problems with the whole file go to ``fatal`` (given only for the first chunk); the
     money columns' totals of absolute cents are added up in ``money``.
     """
-    schema = SCHEMA[file.table]
-    header_of: dict[str, str] = {}
-    position_of: dict[str, int] = {}
-    usable = True
-    for position, header in enumerate(raw.headers):
-        column = book.column_for_header(file.table, header) if header else None
-        if column is None:
-            continue  # a column reportgen does not use
-        if column in header_of:
-            fatal.append(
-                Problem(
-                    file.label,
-                    None,
-                    header,
-                    f"a second column for {column} (the first is '{header_of[column]}')",
-                    f"one column for {column}; rename or remove one",
-                )
-            )
-            usable = False
-            continue
-        header_of[column] = header
-        position_of[column] = position
-    for column in schema.required_names:
-        if column not in header_of:
-            fatal.append(_missing_column(file, column))
-            usable = False
-    if not usable:
+    header_of, position_of, found = _match_headers(file, raw, book)
+    fatal.extend(found)
+    if found:
         return None
 
     loaded = _LoadedTable(
@@ -520,7 +569,7 @@ def _load_table(
     )
     _repeated_headers(loaded, book, position_of)
     frame: dict[str, pd.Series] = {}
-    for column in schema.columns:
+    for column in SCHEMA[file.table].columns:
         if column.name not in header_of:
             continue
         cells = raw.cells[position_of[column.name]]
@@ -541,6 +590,40 @@ def _load_table(
     loaded.frame = pd.DataFrame(frame, index=pd.RangeIndex(raw.row_count))
     _table_rules(loaded, fatal)
     return loaded
+
+
+def _match_headers(
+    file: TableFile, raw: RawTable, book: AliasBook
+) -> tuple[dict[str, str], dict[str, int], list[Problem]]:
+    """Which column of the file holds each canonical column, and the problems with that.
+
+    Returns the header of each column as the user wrote it, its position among the
+    file's columns, and the whole-file problems (a column twice, a required one missing).
+    """
+    header_of: dict[str, str] = {}
+    position_of: dict[str, int] = {}
+    problems: list[Problem] = []
+    for position, header in enumerate(raw.headers):
+        column = book.column_for_header(file.table, header) if header else None
+        if column is None:
+            continue  # a column reportgen does not use
+        if column in header_of:
+            problems.append(
+                Problem(
+                    file.label,
+                    None,
+                    header,
+                    f"a second column for {column} (the first is '{header_of[column]}')",
+                    f"one column for {column}; rename or remove one",
+                )
+            )
+            continue
+        header_of[column] = header
+        position_of[column] = position
+    for column in SCHEMA[file.table].required_names:
+        if column not in header_of:
+            problems.append(_missing_column(file, column))
+    return header_of, position_of, problems
 
 
 # Sums of money are int64 cents; bounding each column's total (of absolute
@@ -577,8 +660,7 @@ def _repeated_headers(table: _LoadedTable, book: AliasBook, position_of: dict[st
     # would flag can still be a header row, and that is usually none.
     ordered = sorted(position_of.items(), key=lambda item: item[0] == "account_id")
     for index, (column, position) in enumerate(ordered):
-        names = {raw.headers[position], column}
-        names.update(h for h, c in book.headers[raw.table].items() if c == column)
+        names = _header_names(raw, book, column, position)
         columns_left = len(ordered) - index
         rows = np.flatnonzero(hits + columns_left >= needed)
         if len(rows) == raw.row_count:
@@ -593,6 +675,13 @@ def _repeated_headers(table: _LoadedTable, book: AliasBook, position_of: dict[st
             "only data below the header row (remove the repeated header, or split the file)",
             lambda some: ["a second header row"] * len(some),
         )
+
+
+def _header_names(raw: RawTable, book: AliasBook, column: str, position: int) -> set[str]:
+    """What a cell of ``column`` holds in a repeated header row: any of its headers."""
+    names = {raw.headers[position], column}
+    names.update(h for h, c in book.headers[raw.table].items() if c == column)
+    return names
 
 
 def _found(value: object) -> str:

@@ -44,10 +44,29 @@ class RawTable:
     rows: np.ndarray
     problems: list[Problem]  # problems found while reading (e.g. ragged rows)
     dropped_rows: int = 0  # rows the reader could not use (counted when skipping)
+    # The same cells as Arrow text (columns f0, f1, ...), when the reader had them so.
+    text: pa.Table | None = None
 
     @property
     def row_count(self) -> int:
         return len(self.rows)
+
+    def subset(self, positions: np.ndarray) -> RawTable:
+        """The rows at ``positions`` alone (what the reader found is kept as it is)."""
+        if len(positions) == 0:  # the usual case when the rest went to SQL: nothing to copy
+            cells = [c.iloc[:0] for c in self.cells]
+        else:
+            cells = [c.iloc[positions].reset_index(drop=True) for c in self.cells]
+        return RawTable(
+            table=self.table,
+            label=self.label,
+            path=self.path,
+            headers=self.headers,
+            cells=cells,
+            rows=self.rows[positions],
+            problems=self.problems,
+            dropped_rows=self.dropped_rows,
+        )
 
 
 class UnreadableFile(Exception):
@@ -131,6 +150,11 @@ def _header_key(text: str) -> str:
     return re.sub(_SEPARATORS, "", unicodedata.normalize("NFKC", text).lower())
 
 
+def header_keys(names: set[str]) -> set[str]:
+    """What a cell's folded value is compared with by :func:`header_like`."""
+    return {_header_key(n) for n in names} | names
+
+
 def header_like(cells: pd.Series, names: set[str]) -> np.ndarray:
     """Which cells hold one of ``names`` (header spellings), ignoring case and separators."""
     if pd.api.types.is_datetime64_any_dtype(cells.dtype) or not len(cells):
@@ -147,7 +171,7 @@ def header_like(cells: pd.Series, names: set[str]) -> np.ndarray:
     distinct = pc.unique(array.filter(pc.fill_null(candidate, False))).drop_null()
     keys = pc.utf8_lower(pc.utf8_normalize(distinct, form="NFKC"))
     keys = pc.replace_substring_regex(keys, _SEPARATORS, "")
-    wanted = pa.array(sorted({_header_key(n) for n in names} | names), keys.type)
+    wanted = pa.array(sorted(header_keys(names)), keys.type)
     spellings = distinct.filter(pc.is_in(keys, value_set=wanted))
     if len(spellings) == 0:
         return np.zeros(len(cells), dtype=bool)

@@ -351,6 +351,7 @@ def _chunk(
         rows=np.arange(first_row, first_row + len(frame), dtype=np.int64),
         problems=list(above),
         dropped_rows=len(above) if first else 0,
+        text=arrow,
     )
 
 

@@ -25,11 +25,50 @@ class TableSink:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self._created: set[str] = set()
+        # Rows come in file order, except where a chunk's plain rows (appended in SQL)
+        # come before its other rows (checked in Python): such tables are put back in
+        # file order when finished, as a user reading them expects.
+        self._last_row: dict[str, int] = {}
+        self._unordered: set[str] = set()
+
+    def _arriving(self, table: str, first: int, last: int) -> None:
+        """Note rows ``first`` to ``last`` arriving, to know whether the table stays in order."""
+        if first < self._last_row.get(table, first):
+            self._unordered.add(table)
+        self._last_row[table] = max(last, self._last_row.get(table, last))
+
+    def _create(self, table: str, columns: list[str]) -> None:
+        """Create ``table`` with ``columns`` and the helper columns, unless it exists."""
+        if table in self._created:
+            return
+        types = COLUMN_TYPES[table]
+        declared = ", ".join(f"{col} {types[col]}" for col in columns)
+        self.con.execute(
+            f"CREATE TABLE {table} ({declared}, _source_row BIGINT, _usable BOOLEAN, _bad BOOLEAN)"
+        )
+        self._created.add(table)
+
+    def insert_rows(
+        self, table: str, columns: list[str], query: str, rows: tuple[int, int]
+    ) -> None:
+        """Append the rows of ``query`` (``columns``, then the source row): usable, good.
+
+        ``rows``: the first and last source row they may hold.
+        """
+        self._create(table, columns)
+        self._arriving(table, *rows)
+        listed = ", ".join(columns)
+        self.con.execute(
+            f"INSERT INTO {table} ({listed}, _source_row, _usable, _bad) "
+            f"SELECT *, true, false FROM ({query}) q"
+        )
 
     def append(self, table: str, frame: pd.DataFrame) -> None:
         """Append a finished frame (canonical columns plus the helper columns)."""
         types = {c: t for c, t in COLUMN_TYPES[table].items() if c in frame.columns}
-        helpers = "_source_row BIGINT, _usable BOOLEAN, _bad BOOLEAN"
+        if len(frame):
+            rows = frame["_source_row"]
+            self._arriving(table, int(rows.min()), int(rows.max()))
         casts = ", ".join(f"CAST({col} AS {kind}) AS {col}" for col, kind in types.items())
         view = f"reportgen_chunk_{table}"
         # Handed over as Arrow: DuckDB reads Arrow columns in place, where scanning the
@@ -38,13 +77,11 @@ class TableSink:
             view, pa.Table.from_pandas(floor_times(frame, types), preserve_index=False)
         )
         try:
-            if table not in self._created:
-                columns = ", ".join(f"{col} {kind}" for col, kind in types.items())
-                self.con.execute(f"CREATE TABLE {table} ({columns}, {helpers})")
-                self._created.add(table)
+            self._create(table, list(types))
             self.con.execute(
-                f"INSERT INTO {table} SELECT {casts}, CAST(_source_row AS BIGINT), "
-                f"CAST(_usable AS BOOLEAN), CAST(_bad AS BOOLEAN) FROM {view}"
+                f"INSERT INTO {table} ({', '.join(types)}, _source_row, _usable, _bad) "
+                f"SELECT {casts}, CAST(_source_row AS BIGINT), CAST(_usable AS BOOLEAN), "
+                f"CAST(_bad AS BOOLEAN) FROM {view}"
             )
         finally:
             self.con.unregister(view)
@@ -53,6 +90,8 @@ class TableSink:
         """Forget what was appended to ``table`` (it is read again from the start)."""
         self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self._created.discard(table)
+        self._last_row.pop(table, None)
+        self._unordered.discard(table)
 
     def has(self, table: str) -> bool:
         return table in self._created
@@ -86,7 +125,13 @@ class TableSink:
 
     def finish(self, table: str, *, drop_bad: bool) -> None:
         """Delete the bad rows (when skipping them) and the helper columns."""
-        if drop_bad:
+        if table in self._unordered:
+            where = "WHERE NOT _bad " if drop_bad else ""
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} {where}"
+                "ORDER BY _source_row"
+            )
+        elif drop_bad:
             self.con.execute(f"DELETE FROM {table} WHERE _bad")
         for column in HELPER_COLUMNS:
             self.con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
