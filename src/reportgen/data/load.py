@@ -13,7 +13,7 @@ twice on the roster, cannot be skipped and still raise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +28,7 @@ from reportgen.data import validate_rules as rules
 from reportgen.data.aliases import HEADER_ALIASES, TABLE_ALIASES, AliasBook, build_alias_book
 from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
 from reportgen.data.numbers import MAX_AMOUNT
-from reportgen.data.plain_rows import TextColumn, append_plain_rows
+from reportgen.data.plain_rows import PlainPlan, TextColumn, append_plain_rows, plan_plain_rows
 from reportgen.data.prefetch import prefetched
 from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows, header_like
 from reportgen.data.read_csv import StreamInterrupted, read_csv_chunks, read_csv_table
@@ -272,29 +272,38 @@ class _FileState:
         self.deferred, self.deferred_unworded = [], 0
 
 
-def _chunks(file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | None):
-    """The table's rows as RawTable chunks (one chunk when ``chunk_rows`` is None)."""
+def _chunks(
+    file: TableFile, book: AliasBook, timezone: str, chunk_rows: int | None
+) -> Iterator[tuple[RawTable, PlainPlan | None]]:
+    """The table's rows as RawTable chunks (one chunk when ``chunk_rows`` is None), each
+    with what appending its plain rows in SQL needs (worked out ahead, in the reading
+    thread, for big files)."""
 
     def header_kind(header: str) -> Kind | None:
         column = book.column_for_header(file.table, header)
         return SCHEMA[file.table].column(column).kind if column else None  # type: ignore[union-attr]
 
+    def planned(chunks: Iterator[RawTable]) -> Iterator[tuple[RawTable, PlainPlan | None]]:
+        return ((raw, _plain_plan(file, raw, book)) for raw in chunks)
+
     if file.database_table is not None:
-        return read_sqlite_chunks(
+        return planned(read_sqlite_chunks(
             file.path, file.table, file.database_table, file.label, header_kind,
             chunk_rows or 1 << 30, file.database_columns,
-        )  # fmt: skip
+        ))  # fmt: skip
     if chunk_rows is not None and file.format in (".csv", ".csv.gz"):
         return prefetched(
-            read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows)
+            planned(read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows))
         )
     if chunk_rows is not None and file.format in (".parquet", ".pq"):
         return prefetched(
-            read_parquet_chunks(
-                file.path, file.table, file.label, header_kind, timezone, chunk_rows
+            planned(
+                read_parquet_chunks(
+                    file.path, file.table, file.label, header_kind, timezone, chunk_rows
+                )
             )
         )
-    return iter([_read(file, book, timezone)])
+    return planned(iter([_read(file, book, timezone)]))
 
 
 @dataclass
@@ -356,8 +365,8 @@ def _load_streamed(file: TableFile, run: _Run, chunk_rows: int | None) -> _FileS
 def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
     fatal, worded, roster = run.fatal, run.worded, run.roster
     state: _FileState | None = None
-    for whole in chunks:
-        raw, plain_money = _append_plain_rows(file, whole, run)
+    for whole, plan in chunks:
+        raw, plain_money = _append_plain_rows(file, whole, plan, run)
         room = max(worded - len(state.problems), 0) if state is not None else worded
         found: list[Problem] = []
         chunk = _load_table(
@@ -410,35 +419,41 @@ def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
     return state
 
 
-def _append_plain_rows(
-    file: TableFile, raw: RawTable, run: _Run
-) -> tuple[RawTable, dict[str, float]]:
-    """Append the chunk's plain rows in SQL (see :mod:`plain_rows`); the rest of the chunk,
-    left to the Python checks, and the money (column -> |cents|) of the rows appended.
+def _plain_plan(file: TableFile, raw: RawTable, book: AliasBook) -> PlainPlan | None:
+    """What appending the chunk's plain rows in SQL needs (see :mod:`plain_rows`);
+    ``None`` when the chunk goes whole to the Python checks.
 
     Only for chunks read as Arrow text (CSV files), and not the roster, whose rules
     look across its rows.
     """
     if not PLAIN_ROWS_IN_SQL or raw.text is None or file.table == "collectors":
-        return raw, {}
+        return None
     if raw.row_count == 0:
-        return raw, {}
-    _, position_of, problems = _match_headers(file, raw, run.book)
+        return None
+    _, position_of, problems = _match_headers(file, raw, book)
     if problems:
-        return raw, {}
+        return None
     schema = SCHEMA[file.table]
     columns = [
         TextColumn(
             schema.column(name),  # type: ignore[arg-type]
             position,
-            frozenset(_header_names(raw, run.book, name, position)),
+            frozenset(_header_names(raw, book, name, position)),
         )
         for name, position in position_of.items()
     ]
-    value_maps = {name: run.book.value_map(name) for name in position_of}
-    plain = append_plain_rows(
-        run.sink, file.table, raw.text, raw.rows, columns, value_maps, run.roster_table()
-    )
+    value_maps = {name: book.value_map(name) for name in position_of}
+    return plan_plain_rows(raw.text, columns, value_maps)
+
+
+def _append_plain_rows(
+    file: TableFile, raw: RawTable, plan: PlainPlan | None, run: _Run
+) -> tuple[RawTable, dict[str, float]]:
+    """Append the chunk's plain rows in SQL; the rest of the chunk, left to the Python
+    checks, and the money (column -> |cents|) of the rows appended."""
+    if plan is None or raw.text is None:
+        return raw, {}
+    plain = append_plain_rows(run.sink, file.table, raw.text, raw.rows, plan, run.roster_table())
     if plain is None:
         return raw, {}
     return raw.subset(plain.others), plain.money

@@ -34,12 +34,8 @@ from reportgen.data.validate_cells import lookup_code
 
 __all__ = ["PlainRows", "TextColumn", "append_plain_rows"]
 
-# The plain form of each kind of cell (RE2, as DuckDB matches the whole cell).
-# Years 1900-2199: the Python checks read them however else the chunk is written.
-_DATE = r"(?:19[0-9]{2}|2[01][0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+# The plain form of each other kind of cell (RE2, as DuckDB matches the whole cell).
 _PLAIN = {
-    Kind.DATE: _DATE,
-    Kind.DATETIME: _DATE + r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]",
     Kind.MONTH: r"[0-9]{4}-(?:0[1-9]|1[0-2])",
     Kind.INT: r"-?[0-9]{1,13}",
     Kind.MONEY: r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?",
@@ -61,6 +57,22 @@ class TextColumn:
     header_spellings: frozenset[str]  # cell values that would make a row a repeated header
 
 
+@dataclass(frozen=True)
+class PlainPlan:
+    """What the SQL pass needs to know of a chunk besides its cells, worked out with
+    pyarrow alone (so while DuckDB appends the chunk before, see prefetch)."""
+
+    columns: list[TextColumn]
+    value_maps: dict[str, dict[str, str]]  # code and yes/no columns: their value aliases
+    spellings: dict[str, pa.Array]  # see _spellings
+
+
+def plan_plain_rows(
+    text: pa.Table, columns: list[TextColumn], value_maps: dict[str, dict[str, str]]
+) -> PlainPlan:
+    return PlainPlan(columns, value_maps, _spellings(text, columns))
+
+
 @dataclass
 class PlainRows:
     """What the SQL pass did with one chunk."""
@@ -74,21 +86,22 @@ def append_plain_rows(
     table: str,
     text: pa.Table,
     rows: np.ndarray,
-    columns: list[TextColumn],
-    value_maps: dict[str, dict[str, str]],
+    plan: PlainPlan,
     roster: str | None,
 ) -> PlainRows | None:
     """Append the plain rows of ``text`` (the chunk's cells, columns f0, f1, ...;
-    ``rows``: their spreadsheet rows) to ``table`` through ``sink``; ``None`` when the
-    chunk is left whole to the Python checks.
+    ``rows``: their spreadsheet rows, ascending) to ``table`` through ``sink``; ``None``
+    when the chunk is left whole to the Python checks.
 
     ``roster``: a table of the sink's database with the roster's collector ids (column
     ``id``), or ``None`` while the table being loaded is the roster itself.
     """
     con = sink.con
-    registered: list[str] = []  # lists of values handed to DuckDB for this chunk
+    view = "reportgen_plain_chunk"
+    con.register(view, text.append_column("_row", pa.array(rows, pa.int64())))
+    registered = [view]  # what is handed to DuckDB for this chunk
     try:
-        return _append(sink, table, text, rows, columns, value_maps, roster, registered)
+        return _append(sink, table, view, text.num_columns, rows, plan, roster, registered)
     finally:
         for name in registered:
             con.unregister(name)
@@ -97,17 +110,18 @@ def append_plain_rows(
 def _append(
     sink: TableSink,
     table: str,
-    text: pa.Table,
+    view: str,
+    width: int,
     rows: np.ndarray,
-    columns: list[TextColumn],
-    value_maps: dict[str, dict[str, str]],
+    plan: PlainPlan,
     roster: str | None,
     registered: list[str],
 ) -> PlainRows | None:
     con = sink.con
+    columns, value_maps, spellings = plan.columns, plan.value_maps, plan.spellings
     by_name = {c.column.name: c for c in columns}
     values: dict[str, str] = {}  # column -> SQL of its value
-    checks: list[str] = []  # each must hold for a row to be plain
+    checks: list[str] = []  # SQL of each condition a plain row meets
     for column in SCHEMA[table].columns:
         found = by_name.get(column.name)
         literal_default = column.default is not None and not column.default.startswith("=")
@@ -115,7 +129,8 @@ def _append(
             if literal_default:
                 values[column.name] = _literal(column.default)
             continue
-        converted = _convert(con, text, found, value_maps.get(column.name, {}), registered)
+        distinct = spellings.get(column.name)
+        converted = _convert(con, found, distinct, value_maps.get(column.name, {}), registered)
         if converted is None:
             return None
         value, plain = converted
@@ -123,64 +138,77 @@ def _append(
         values[column.name] = (
             f"coalesce({value}, {_literal(column.default)})" if literal_default else value
         )
-        checks.append(f"_ok_{column.name}")
-        required = f"{cell} IS NOT NULL AND {plain}"
-        values[f"_ok_{column.name}"] = (
-            required if column.required else f"{cell} IS NULL OR ({plain})"
-        )
-    checks.extend(_rule_checks(table, set(by_name), roster))
-
-    names = [name for name in values if not name.startswith("_ok_")]
+        checks.append(f"{cell} IS NOT NULL AND {plain}" if column.required
+                      else f"{cell} IS NULL OR ({plain})")  # fmt: skip
+    # The rules across a row's cells see its values, so they are checked a level up.
+    rules = _rule_checks(table, set(by_name), roster)
+    names = list(values)
     types = COLUMN_TYPES[table]
-    every_cell = [f"f{i}" for i in range(text.num_columns)]
-    blank = " AND ".join(f"{cell} IS NULL" for cell in every_cell) or "false"
-    cells = ", ".join(
-        f"CAST({sql} AS {types[name]}) AS {name}" if name in types else f"({sql}) AS {name}"
-        for name, sql in values.items()
-    )
-    plain = " AND ".join(f"({check})" for check in checks) or "true"
-    money = [c.column.name for c in columns if c.column.kind is Kind.MONEY]
-    view = "reportgen_plain_chunk"
+    converted_cells = ", ".join(f"CAST({values[n]} AS {types[n]}) AS {n}" for n in names)
+    cell_checks = " AND ".join(f"({check})" for check in checks) or "true"
+    plain = " AND ".join(["_cells_plain", *(f"({rule})" for rule in rules)])
+    blank = " AND ".join(f"f{i} IS NULL" for i in range(width)) or "false"
+    first, last = int(rows[0]), int(rows[-1])
 
-    # First which rows are plain, with the money they hold; then the plain rows'
-    # values, appended. Nothing is stored in between: the checks are the costly part,
-    # and the values cost less to work out again than to keep.
-    chunk = text.append_column("_position", pa.array(np.arange(len(rows), dtype=np.int64)))
-    con.register(view, chunk)
-    try:
-        found = con.execute(
-            "SELECT list(_position ORDER BY _position) FILTER (WHERE NOT _plain AND NOT _blank)"
-            + "".join(f", coalesce(sum(abs({m})) FILTER (WHERE _plain), 0)::DOUBLE" for m in money)
-            + f" FROM (SELECT *, coalesce({plain}, false) AS _plain FROM (SELECT {cells}, "
-            f"{blank} AS _blank, _position FROM {view}) c) p"
-        ).fetchall()[0]
-    finally:
-        con.unregister(view)
-    others = np.asarray(found[0] or [], dtype=np.int64)
-    other = np.zeros(len(rows), dtype=bool)
-    other[others] = True
-    chunk = text.append_column("_row", pa.array(rows, pa.int64())).append_column(
-        "_other", pa.array(other)
+    # Every row but the blank ones goes in, each cell converted once, marked usable
+    # when plain. The others were stored only to be found again here: they are taken
+    # out, and the Python checks append them (or word their problems).
+    sink.insert_rows(
+        table,
+        names,
+        f"SELECT {', '.join(names)}, _row, coalesce({plain}, false) FROM (SELECT "
+        f"{converted_cells}, _row, {cell_checks} AS _cells_plain FROM {view} "
+        f"WHERE NOT ({blank})) c",
+        (first, last),
     )
-    con.register(view, chunk)
-    try:
-        kept = ", ".join(f"CAST({values[name]} AS {types[name]}) AS {name}" for name in names)
-        sink.insert_rows(
-            table,
-            names,
-            f"SELECT {kept}, _row FROM {view} WHERE NOT ({blank}) AND NOT _other",
-            (int(rows[0]), int(rows[-1])),
-        )
-    finally:
-        con.unregister(view)
+    money = [c.column.name for c in columns if c.column.kind is Kind.MONEY]
+    these = f"_source_row BETWEEN {first} AND {last}"
+    found = con.execute(
+        "SELECT list(_source_row) FILTER (WHERE NOT _usable)"
+        + "".join(f", coalesce(sum(abs({m})) FILTER (WHERE _usable), 0)::DOUBLE" for m in money)
+        + f" FROM {table} WHERE {these}"
+    ).fetchall()[0]
+    others = np.sort(np.asarray(found[0] or [], dtype=np.int64))
+    if len(others):
+        con.execute(f"DELETE FROM {table} WHERE {these} AND NOT _usable")
     totals = {m: float(total) for m, total in zip(money, found[1:], strict=True)}
-    return PlainRows(others, totals)
+    return PlainRows(np.searchsorted(rows, others), totals)
+
+
+def _spellings(text: pa.Table, columns: list[TextColumn]) -> dict[str, pa.Array]:
+    """The distinct values of the chunk's text and code columns that Python must look at.
+
+    For a code or yes/no column, every spelling. For an id or text column, the values
+    that are not printable ASCII holding a digit (usually none of millions of account
+    ids), or all of them when a header's spelling holds a digit.
+    """
+    found: dict[str, pa.Array] = {}
+    for column in columns:
+        kind = column.column.kind
+        if kind not in (Kind.ID, Kind.TEXT, Kind.CODE, Kind.BOOL):
+            continue
+        distinct = pc.unique(text.column(column.position).combine_chunks()).drop_null()
+        if kind in (Kind.ID, Kind.TEXT) and not _header_has_digit(column):
+            plain = pc.match_substring_regex(distinct, f"^{_PLAIN_TEXT}$")
+            distinct = distinct.filter(pc.invert(plain))
+        found[column.column.name] = distinct
+    return found
+
+
+def _header_has_digit(found: TextColumn) -> bool:
+    """Whether a header spelling of the column holds a digit once folded.
+
+    Folding (NFKC, case, separators) keeps every ASCII digit, so while no spelling holds
+    one, a cell holding a digit cannot be a header's spelling.
+    """
+    keys = header_keys(set(found.header_spellings))
+    return any(ch.isdigit() for key in keys for ch in key)
 
 
 def _convert(
     con: duckdb.DuckDBPyConnection,
-    text: pa.Table,
     found: TextColumn,
+    distinct: pa.Array | None,
     value_map: dict[str, str],
     registered: list[str],
 ) -> tuple[str, str] | None:
@@ -188,16 +216,24 @@ def _convert(
     column, cell = found.column, f"f{found.position}"
     kind = column.kind
     if kind in (Kind.ID, Kind.TEXT):
-        odd = _odd_text(text.column(found.position), found, control=kind is Kind.ID)
+        assert distinct is not None
+        odd = _odd_text(distinct, found, control=kind is Kind.ID)
         return cell, _not_in(con, found.position, odd, registered)
     if kind in (Kind.CODE, Kind.BOOL):
-        return _codes(text.column(found.position), found, value_map)
+        assert distinct is not None
+        return _codes(distinct, found, value_map)
+    if kind in (Kind.DATE, Kind.DATETIME):
+        # The cell is plain when DuckDB writes the value it read back as the very same
+        # text (2024-09-30, 2024-09-30 14:05:00; or with a T for the space): a check as
+        # exact as a pattern, at half its cost. Years 1900-2199: the Python checks read
+        # them however else the chunk is written.
+        value = f"TRY_CAST({cell} AS {'DATE' if kind is Kind.DATE else 'TIMESTAMP'})"
+        written = f"CAST({value} AS VARCHAR)"
+        same = f"{written} = {cell}"
+        if kind is Kind.DATETIME:
+            same = f"({same} OR {written} = replace({cell}, 'T', ' '))"
+        return value, f"{same} AND year({value}) BETWEEN 1900 AND 2199"
     plain = f"regexp_full_match({cell}, '{_PLAIN[kind]}')"
-    if kind is Kind.DATE:
-        return f"TRY_CAST({cell} AS DATE)", f"{plain} AND TRY_CAST({cell} AS DATE) IS NOT NULL"
-    if kind is Kind.DATETIME:
-        value = f"TRY_CAST({cell} AS TIMESTAMP)"
-        return value, f"{plain} AND {value} IS NOT NULL"
     if kind is Kind.MONTH:
         return cell, plain
     if kind is Kind.NUMBER:
@@ -221,16 +257,9 @@ def _bounds(column: Column, value: str, unit: int) -> str:
     return "true"
 
 
-def _odd_text(array: pa.ChunkedArray, found: TextColumn, *, control: bool) -> pa.Array:
-    """The distinct values of a text column that are not plain: surrounding spaces, a
-    control character (ids), or a header's spelling."""
-    distinct = pc.unique(array.combine_chunks()).drop_null()
-    keys = header_keys(set(found.header_spellings))
-    if not any(ch.isdigit() for key in keys for ch in key):
-        # No header spelling holds a digit, and folding keeps digits: a value of printable
-        # ASCII with a digit is plain. Only the rest are looked at one by one.
-        plain = pc.match_substring_regex(distinct, f"^{_PLAIN_TEXT}$")
-        distinct = distinct.filter(pc.invert(plain))
+def _odd_text(distinct: pa.Array, found: TextColumn, *, control: bool) -> pa.Array:
+    """Which of a text column's ``distinct`` values (see :func:`_spellings`) are not plain:
+    surrounding spaces, a control character (ids), or a header's spelling."""
     if len(distinct) == 0:
         return distinct
     odd = pc.not_equal(pc.utf8_trim_whitespace(distinct), distinct)
@@ -243,11 +272,10 @@ def _odd_text(array: pa.ChunkedArray, found: TextColumn, *, control: bool) -> pa
 
 
 def _codes(
-    array: pa.ChunkedArray, found: TextColumn, value_map: dict[str, str]
+    distinct: pa.Array, found: TextColumn, value_map: dict[str, str]
 ) -> tuple[str, str] | None:
     """A code or yes/no column, from its spellings in the chunk; ``None`` when too many."""
     column, cell = found.column, f"f{found.position}"
-    distinct = pc.unique(array.combine_chunks()).drop_null()
     if len(distinct) > _MAX_CODE_SPELLINGS:
         return None
     allowed = set(column.allowed) if column.kind is Kind.CODE else {"true", "false"}

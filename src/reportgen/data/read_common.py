@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,25 +26,54 @@ from reportgen.errors import Problem
 HeaderKind = Callable[[str], Kind | None]
 
 
-@dataclass
 class RawTable:
     """One table as read from its file, before conversion.
 
     ``cells[i]`` holds the column headed ``headers[i]``: text (blank cells as
     missing values) or, for dates from typed files, ``datetime64``.
     ``rows`` gives the spreadsheet row of each data row (the header is row 1).
+
+    A CSV reader gives ``text`` instead, the same cells as Arrow text (columns f0,
+    f1, ...): its plain rows go to SQL (see plain_rows) and never need to be pandas
+    cells, so ``cells`` are made from ``text`` only when first asked for.
     """
 
-    table: str
-    label: str
-    path: Path
-    headers: list[str]
-    cells: list[pd.Series]
-    rows: np.ndarray
-    problems: list[Problem]  # problems found while reading (e.g. ragged rows)
-    dropped_rows: int = 0  # rows the reader could not use (counted when skipping)
-    # The same cells as Arrow text (columns f0, f1, ...), when the reader had them so.
-    text: pa.Table | None = None
+    def __init__(
+        self,
+        *,
+        table: str,
+        label: str,
+        path: Path,
+        headers: list[str],
+        rows: np.ndarray,
+        problems: list[Problem],
+        cells: list[pd.Series] | None = None,
+        dropped_rows: int = 0,
+        text: pa.Table | None = None,
+    ) -> None:
+        if cells is None and text is None:
+            raise ValueError("a RawTable needs its cells or its text")
+        self.table = table
+        self.label = label
+        self.path = path
+        self.headers = headers
+        self.rows = rows
+        self.problems = problems  # problems found while reading (e.g. ragged rows)
+        self.dropped_rows = dropped_rows  # rows the reader could not use (counted when skipping)
+        self.text = text
+        self._cells = cells
+
+    @property
+    def cells(self) -> list[pd.Series]:
+        if self._cells is None:
+            assert self.text is not None
+            frame = self.text.to_pandas()
+            self._cells = [frame[name].astype("str") for name in self.text.column_names]
+        return self._cells
+
+    @cells.setter
+    def cells(self, cells: list[pd.Series]) -> None:
+        self._cells = cells
 
     @property
     def row_count(self) -> int:
@@ -53,19 +81,20 @@ class RawTable:
 
     def subset(self, positions: np.ndarray) -> RawTable:
         """The rows at ``positions`` alone (what the reader found is kept as it is)."""
-        if len(positions) == 0:  # the usual case when the rest went to SQL: nothing to copy
-            cells = [c.iloc[:0] for c in self.cells]
+        kept = {"cells": None, "text": None}
+        if self._cells is None:
+            kept["text"] = self.text.take(pa.array(positions, pa.int64()))  # type: ignore[union-attr]
         else:
-            cells = [c.iloc[positions].reset_index(drop=True) for c in self.cells]
+            kept["cells"] = [c.iloc[positions].reset_index(drop=True) for c in self._cells]
         return RawTable(
             table=self.table,
             label=self.label,
             path=self.path,
             headers=self.headers,
-            cells=cells,
             rows=self.rows[positions],
             problems=self.problems,
             dropped_rows=self.dropped_rows,
+            **kept,  # type: ignore[arg-type]
         )
 
 

@@ -341,17 +341,15 @@ def _chunk(
     else:
         names = names or [f"f{i}" for i in range(len(headers))]
         arrow = pa.table({name: pa.array([], pa.large_string()) for name in names})
-    frame = arrow.to_pandas()
     return RawTable(
         table=table,
         label=label,
         path=path,
         headers=[h.strip() for h in headers],
-        cells=[frame[f"f{i}"].astype("str") for i in range(len(headers))],
-        rows=np.arange(first_row, first_row + len(frame), dtype=np.int64),
+        rows=np.arange(first_row, first_row + arrow.num_rows, dtype=np.int64),
         problems=list(above),
         dropped_rows=len(above) if first else 0,
-        text=arrow,
+        text=arrow,  # made pandas cells only for the rows left to the Python checks
     )
 
 

@@ -51,16 +51,15 @@ class TableSink:
     def insert_rows(
         self, table: str, columns: list[str], query: str, rows: tuple[int, int]
     ) -> None:
-        """Append the rows of ``query`` (``columns``, then the source row): usable, good.
-
-        ``rows``: the first and last source row they may hold.
+        """Append the rows of ``query``: ``columns``, then the source row and whether the
+        row is usable; none is bad. ``rows``: the first and last source row they may hold.
         """
         self._create(table, columns)
         self._arriving(table, *rows)
         listed = ", ".join(columns)
         self.con.execute(
             f"INSERT INTO {table} ({listed}, _source_row, _usable, _bad) "
-            f"SELECT *, true, false FROM ({query}) q"
+            f"SELECT *, false FROM ({query}) q"
         )
 
     def append(self, table: str, frame: pd.DataFrame) -> None:
