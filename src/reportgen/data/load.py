@@ -29,7 +29,7 @@ from reportgen.data.aliases import HEADER_ALIASES, TABLE_ALIASES, AliasBook, bui
 from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
 from reportgen.data.numbers import MAX_AMOUNT
 from reportgen.data.plain_rows import PlainPlan, TextColumn, append_plain_rows, plan_plain_rows
-from reportgen.data.prefetch import prefetched
+from reportgen.data.prefetch import Prefetched
 from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows, header_like
 from reportgen.data.read_csv import StreamInterrupted, read_csv_chunks, read_csv_table
 from reportgen.data.read_parquet import read_parquet_chunks
@@ -191,18 +191,24 @@ def load_into(
     )
     sink, worded = run.sink, run.worded
     states: dict[str, _FileState] = {}
+    tables = [table for table in TABLES if table in files]
+    rows_of = {table: chunk_rows if table != "collectors" else None for table in tables}
+    ahead: dict[str, Iterator | None] = {}
     try:
-        for table in TABLES:
-            if table not in files:
-                continue
-            rows = chunk_rows if table != "collectors" else None
-            state = _load_streamed(files[table], run, rows)
+        for index, table in enumerate(tables):
+            if index + 1 < len(tables):  # so that no file starts with a wait for its first chunk
+                following = tables[index + 1]
+                ahead[following] = _read_ahead(files[following], run, rows_of[following])
+            state = _load_streamed(files[table], run, rows_of[table], ahead.pop(table, None))
             if state is None:
                 continue
             states[table] = state
             if table == "collectors":
                 run.roster, run.roster_label = state.roster, files[table].label
     finally:
+        for chunks in ahead.values():
+            if chunks is not None:
+                _close(chunks)
         run.close()
 
     if "accounts" in states:
@@ -292,11 +298,11 @@ def _chunks(
             chunk_rows or 1 << 30, file.database_columns,
         ))  # fmt: skip
     if chunk_rows is not None and file.format in (".csv", ".csv.gz"):
-        return prefetched(
+        return Prefetched(
             planned(read_csv_chunks(file.path, file.table, file.label, header_kind, chunk_rows))
         )
     if chunk_rows is not None and file.format in (".parquet", ".pq"):
-        return prefetched(
+        return Prefetched(
             planned(
                 read_parquet_chunks(
                     file.path, file.table, file.label, header_kind, timezone, chunk_rows
@@ -340,17 +346,24 @@ class _Run:
             self._roster_view = None
 
 
-def _load_streamed(file: TableFile, run: _Run, chunk_rows: int | None) -> _FileState | None:
+def _load_streamed(
+    file: TableFile, run: _Run, chunk_rows: int | None, ahead: Iterator | None = None
+) -> _FileState | None:
     """Load one table chunk by chunk into ``sink``; ``None`` if it cannot be used.
 
+    ``ahead``: the file's chunks, already being read (see :func:`_read_ahead`).
     A CSV file the stream cannot read to the end (rows of the wrong width, text
     that stops being UTF-8) is read again whole, which handles both.
     """
     fatal = run.fatal
     fatal_before = len(fatal)
     for rows in (chunk_rows, None):
+        chunks: Iterator | None = ahead
+        ahead = None
         try:
-            return _load_chunks(_chunks(file, run.book, run.reading.timezone, rows), file, run)
+            # A file read whole (a workbook) is read here, and may raise UnreadableFile.
+            chunks = chunks or _chunks(file, run.book, run.reading.timezone, rows)
+            return _load_chunks(chunks, file, run)
         except StreamInterrupted:
             del fatal[fatal_before:]
             run.sink.discard(file.table)
@@ -359,7 +372,26 @@ def _load_streamed(file: TableFile, run: _Run, chunk_rows: int | None) -> _FileS
             run.sink.discard(file.table)
             fatal.append(Problem(file.label, exc.row, exc.column, exc.found, exc.expected))
             return None
+        finally:
+            if chunks is not None:
+                _close(chunks)
     raise AssertionError("the whole-file reader does not stop part way")
+
+
+def _read_ahead(file: TableFile, run: _Run, chunk_rows: int | None) -> Iterator | None:
+    """The chunks of a file read as a stream, its reading started now (so while the
+    file before it is loaded); ``None`` for a file read whole when its turn comes."""
+    streamed = (".csv", ".csv.gz", ".parquet", ".pq")
+    if chunk_rows is None or file.database_table is not None or file.format not in streamed:
+        return None
+    return _chunks(file, run.book, run.reading.timezone, chunk_rows)
+
+
+def _close(chunks: Iterator) -> None:
+    """Stop reading ``chunks`` (a reading thread, open files), if not done already."""
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
 
 
 def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:

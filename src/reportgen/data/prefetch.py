@@ -3,7 +3,8 @@
 pyarrow's CSV reader and zlib let go of Python's lock while they parse and
 decompress, and so does DuckDB while it checks and appends a chunk: with the
 reading in a thread of its own, a big file's reading and checking overlap on
-two cores instead of taking turns.
+two cores instead of taking turns. The loader starts the next file's reader
+while it works on this file, so no file starts with a wait either.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-__all__ = ["prefetched"]
+__all__ = ["Prefetched"]
 
 T = TypeVar("T")
 
@@ -22,49 +23,67 @@ T = TypeVar("T")
 _POLL_SECONDS = 0.1
 
 
-def prefetched(chunks: Iterator[T]) -> Iterator[T]:
-    """``chunks``, one read ahead in a thread; what reading raises is raised here, in turn.
+class Prefetched(Generic[T]):
+    """``chunks``, read one ahead in a thread started at once; what reading raises is
+    raised by ``next``, in turn.
 
     At most one chunk waits while the caller works on another, so memory stays that
-    of two chunks. When the caller stops early, the thread stops and ``chunks`` is
-    closed (its files with it) before this generator finishes closing.
+    of two chunks. :meth:`close` (also at the end, or when used as a context manager)
+    stops the thread and closes ``chunks``, and its files with it.
     """
-    handed: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
 
-    def hand(kind: str, value: object) -> bool:
-        while not stop.is_set():
+    def __init__(self, chunks: Iterator[T]) -> None:
+        self._chunks = chunks
+        self._handed: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._read, name="reportgen-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _hand(self, kind: str, value: object) -> bool:
+        while not self._stop.is_set():
             try:
-                handed.put((kind, value), timeout=_POLL_SECONDS)
+                self._handed.put((kind, value), timeout=_POLL_SECONDS)
                 return True
             except queue.Full:
                 continue
         return False
 
-    def read() -> None:
+    def _read(self) -> None:
         try:
-            for chunk in chunks:
-                if not hand("chunk", chunk):
+            for chunk in self._chunks:
+                if not self._hand("chunk", chunk):
                     return
-            hand("end", None)
+            self._hand("end", None)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
-            hand("error", exc)
+            self._hand("error", exc)
         finally:
-            close = getattr(chunks, "close", None)
+            close = getattr(self._chunks, "close", None)
             if close is not None:
                 close()
 
-    thread = threading.Thread(target=read, name="reportgen-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = handed.get()
-            if kind == "chunk":
-                yield value  # type: ignore[misc]
-            elif kind == "end":
-                return
-            else:
-                raise value  # type: ignore[misc]
-    finally:
-        stop.set()
-        thread.join()
+    def __iter__(self) -> Prefetched[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        kind, value = self._handed.get()
+        if kind == "chunk":
+            return value  # type: ignore[return-value]
+        self.close()
+        if kind == "end":
+            raise StopIteration
+        raise value  # type: ignore[misc]
+
+    def close(self) -> None:
+        """Stop reading ahead; wait for the thread, which closes ``chunks``."""
+        self._done = True
+        self._stop.set()
+        self._thread.join()
+
+    def __enter__(self) -> Prefetched[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

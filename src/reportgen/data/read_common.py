@@ -83,7 +83,10 @@ class RawTable:
         """The rows at ``positions`` alone (what the reader found is kept as it is)."""
         kept = {"cells": None, "text": None}
         if self._cells is None:
-            kept["text"] = self.text.take(pa.array(positions, pa.int64()))  # type: ignore[union-attr]
+            assert self.text is not None
+            # Usually no row is left: a take would still copy every column's chunks.
+            taken = self.text.take(pa.array(positions, pa.int64())) if len(positions) else None
+            kept["text"] = taken if taken is not None else self.text.slice(0, 0)
         else:
             kept["cells"] = [c.iloc[positions].reset_index(drop=True) for c in self._cells]
         return RawTable(
