@@ -32,8 +32,7 @@ def test_closing_early_stops_the_thread_and_closes_the_reader():
 
     def chunks():
         try:
-            for number in range(1000):
-                yield number
+            yield from range(1000)
         finally:
             closed.set()
 
