@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from reportgen.config import Config
 from reportgen.data import validate_rules as rules
@@ -70,7 +69,7 @@ class _LoadedTable:
     worded_limit: int  # 0 when skipping bad rows: they are counted, not listed
     problems: list[Problem] = field(default_factory=list)  # row problems (skippable)
     not_listed: int = 0  # row problems beyond worded_limit
-    money: dict[str, float] = field(default_factory=dict)  # header → total of |cents|
+    money: dict[str, int] = field(default_factory=dict)  # header → total of |cents|
     promises_without_dates: int = 0  # contacts: promises when there is no promise_date column
 
     def add(
@@ -209,7 +208,6 @@ def load_into(
         for chunks in ahead.values():
             if chunks is not None:
                 _close(chunks)
-        run.close()
 
     if "accounts" in states:
         _snapshot_duplicates(states["accounts"], sink, worded)
@@ -244,7 +242,7 @@ class _FileState:
     not_listed: int = 0
     dropped_rows: int = 0
     unusable_rows: int = 0  # rows with a cell that could not be read (never appended)
-    money: dict[str, float] = field(default_factory=dict)  # column → total of |cents|
+    money: dict[str, int] = field(default_factory=dict)  # column → total of |cents|
     roster: pd.Series | None = None  # collectors only: the ids on the roster
     promises_without_dates: int = 0
     deferred: list[list[Problem]] = field(default_factory=list)  # off-roster, worded later
@@ -324,26 +322,15 @@ class _Run:
     skip_bad_rows: bool
     roster: pd.Series | None = None  # the collector ids, once the roster is loaded
     roster_label: str = ""
-    _roster_view: str | None = None
+    _roster_ids: frozenset[str] | None = None
 
-    # The roster's ids as a view of the sink's database, for the plain rows' SQL.
-    ROSTER_VIEW = "reportgen_roster_ids"
-
-    def roster_table(self) -> str | None:
-        """The view of the roster's ids (column ``id``); ``None`` before the roster."""
+    def roster_ids(self) -> frozenset[str] | None:
+        """The roster's ids as a set, for the plain rows' SQL; ``None`` before the roster."""
         if self.roster is None:
             return None
-        if self._roster_view is None:
-            ids = pa.array(self.roster.astype("str").to_numpy(dtype=object), pa.string())
-            self.sink.con.register(self.ROSTER_VIEW, pa.table({"id": ids}))
-            self._roster_view = self.ROSTER_VIEW
-        return self._roster_view
-
-    def close(self) -> None:
-        """Drop what this run handed to DuckDB."""
-        if self._roster_view is not None:
-            self.sink.con.unregister(self._roster_view)
-            self._roster_view = None
+        if self._roster_ids is None:
+            self._roster_ids = frozenset(self.roster.astype("str").tolist())
+        return self._roster_ids
 
 
 def _load_streamed(
@@ -414,7 +401,7 @@ def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
             state = _FileState(file, chunk.header_of, money=chunk.money)
         for column, total in plain_money.items():
             header = chunk.header_of[column]
-            state.money[header] = state.money.get(header, 0.0) + total
+            state.money[header] = state.money.get(header, 0) + total
         # Rows whose cells all read take part in the rules across rows (and are kept).
         usable = ~chunk.bad.copy()
         if file.table == "collectors":
@@ -480,12 +467,12 @@ def _plain_plan(file: TableFile, raw: RawTable, book: AliasBook) -> PlainPlan | 
 
 def _append_plain_rows(
     file: TableFile, raw: RawTable, plan: PlainPlan | None, run: _Run
-) -> tuple[RawTable, dict[str, float]]:
+) -> tuple[RawTable, dict[str, int]]:
     """Append the chunk's plain rows in SQL; the rest of the chunk, left to the Python
     checks, and the money (column -> |cents|) of the rows appended."""
     if plan is None or raw.text is None:
         return raw, {}
-    plain = append_plain_rows(run.sink, file.table, raw.text, raw.rows, plan, run.roster_table())
+    plain = append_plain_rows(run.sink, file.table, raw.text, raw.rows, plan, run.roster_ids())
     if plain is None:
         return raw, {}
     return raw.subset(plain.others), plain.money
@@ -592,7 +579,7 @@ def _load_table(
     reading: Reading,
     fatal: list[Problem],
     worded_limit: int,
-    money: dict[str, float],
+    money: dict[str, int],
 ) -> _LoadedTable | None:
     """Match headers, convert and check one chunk of a table; ``None`` if it cannot be used.
 
@@ -624,9 +611,7 @@ def _load_table(
         frame[column.name] = converted.values
         if column.kind is Kind.MONEY:
             header = header_of[column.name]
-            money[header] = money.get(header, 0.0) + float(
-                np.abs(converted.values.to_numpy(dtype="float64", na_value=0.0)).sum()
-            )
+            money[header] = money.get(header, 0) + exact_total(converted.values)
         for issue in converted.issues:
             loaded.add(
                 np.flatnonzero(issue.mask),
@@ -679,7 +664,15 @@ def _match_headers(
 _MONEY_TOTAL_LIMIT = 2**62
 
 
-def _money_total(file: TableFile, header: str, total: float) -> Problem | None:
+def exact_total(cents: pd.Series) -> int:
+    """The sum of the absolute values, exactly (as the SQL path's sum): each cell is at
+    most MAX_AMOUNT yuan, but a million of them may pass int64, so the high and low 32
+    bits are added up apart."""
+    values = np.abs(cents.to_numpy(dtype="int64", na_value=0))
+    return int((values >> 32).sum()) * 2**32 + int((values & 0xFFFFFFFF).sum())
+
+
+def _money_total(file: TableFile, header: str, total: int) -> Problem | None:
     """A whole-column problem when the column's amounts (``total`` |cents|) could overflow."""
     if total < _MONEY_TOTAL_LIMIT:
         return None

@@ -65,12 +65,19 @@ class PlainPlan:
     columns: list[TextColumn]
     value_maps: dict[str, dict[str, str]]  # code and yes/no columns: their value aliases
     spellings: dict[str, pa.Array]  # see _spellings
+    collectors: pa.Array  # the distinct collector ids (to find those off the roster)
 
 
 def plan_plain_rows(
     text: pa.Table, columns: list[TextColumn], value_maps: dict[str, dict[str, str]]
 ) -> PlainPlan:
-    return PlainPlan(columns, value_maps, _spellings(text, columns))
+    ids = [c.position for c in columns if c.column.name == "collector_id"]
+    collectors = (
+        pc.unique(text.column(ids[0]).combine_chunks()).drop_null()
+        if ids
+        else pa.array([], pa.large_string())
+    )
+    return PlainPlan(columns, value_maps, _spellings(text, columns), collectors)
 
 
 @dataclass
@@ -78,7 +85,7 @@ class PlainRows:
     """What the SQL pass did with one chunk."""
 
     others: np.ndarray  # positions of the rows left to the Python checks (blank rows aside)
-    money: dict[str, float] = field(default_factory=dict)  # column -> |cents| appended
+    money: dict[str, int] = field(default_factory=dict)  # column -> |cents| appended
 
 
 def append_plain_rows(
@@ -87,14 +94,14 @@ def append_plain_rows(
     text: pa.Table,
     rows: np.ndarray,
     plan: PlainPlan,
-    roster: str | None,
+    roster: frozenset[str] | None,
 ) -> PlainRows | None:
     """Append the plain rows of ``text`` (the chunk's cells, columns f0, f1, ...;
     ``rows``: their spreadsheet rows, ascending) to ``table`` through ``sink``; ``None``
     when the chunk is left whole to the Python checks.
 
-    ``roster``: a table of the sink's database with the roster's collector ids (column
-    ``id``), or ``None`` while the table being loaded is the roster itself.
+    ``roster``: the roster's collector ids, or ``None`` while the table being loaded is
+    the roster itself.
     """
     con = sink.con
     view = "reportgen_plain_chunk"
@@ -114,7 +121,7 @@ def _append(
     width: int,
     rows: np.ndarray,
     plan: PlainPlan,
-    roster: str | None,
+    roster: frozenset[str] | None,
     registered: list[str],
 ) -> PlainRows | None:
     con = sink.con
@@ -141,7 +148,12 @@ def _append(
         checks.append(f"{cell} IS NOT NULL AND {plain}" if column.required
                       else f"{cell} IS NULL OR ({plain})")  # fmt: skip
     # The rules across a row's cells see its values, so they are checked a level up.
-    rules = _rule_checks(table, set(by_name), roster)
+    rules = _rule_checks(table, set(by_name))
+    if roster is not None and "collector_id" in by_name:
+        # Ids off the roster, among the chunk's few distinct ones: usually none.
+        off = [v for v in plan.collectors.to_pylist() if v not in roster]
+        position = by_name["collector_id"].position
+        checks.append(_not_in(con, position, pa.array(off, pa.large_string()), registered))
     names = list(values)
     types = COLUMN_TYPES[table]
     converted_cells = ", ".join(f"CAST({values[n]} AS {types[n]}) AS {n}" for n in names)
@@ -153,6 +165,9 @@ def _append(
     # Every row but the blank ones goes in, each cell converted once, marked usable
     # when plain. The others were stored only to be found again here: they are taken
     # out, and the Python checks append them (or word their problems).
+    # DuckDB keeps the rows in file order unless the statement joins a table (a long
+    # list of odd values): then the table is put back in order when finished.
+    in_order = registered == [view]
     sink.insert_rows(
         table,
         names,
@@ -160,18 +175,19 @@ def _append(
         f"{converted_cells}, _row, {cell_checks} AS _cells_plain FROM {view} "
         f"WHERE NOT ({blank})) c",
         (first, last),
+        in_order=in_order,
     )
     money = [c.column.name for c in columns if c.column.kind is Kind.MONEY]
     these = f"_source_row BETWEEN {first} AND {last}"
     found = con.execute(
         "SELECT list(_source_row) FILTER (WHERE NOT _usable)"
-        + "".join(f", coalesce(sum(abs({m})) FILTER (WHERE _usable), 0)::DOUBLE" for m in money)
+        + "".join(f", coalesce(sum(abs({m})) FILTER (WHERE _usable), 0)" for m in money)
         + f" FROM {table} WHERE {these}"
     ).fetchall()[0]
     others = np.sort(np.asarray(found[0] or [], dtype=np.int64))
     if len(others):
         con.execute(f"DELETE FROM {table} WHERE {these} AND NOT _usable")
-    totals = {m: float(total) for m, total in zip(money, found[1:], strict=True)}
+    totals = {m: int(total) for m, total in zip(money, found[1:], strict=True)}
     return PlainRows(np.searchsorted(rows, others), totals)
 
 
@@ -240,13 +256,17 @@ def _convert(
         value = f"TRY_CAST({cell} AS DOUBLE)"
         return value, f"{plain} AND {_bounds(column, value, 1)}"
     scale = 2 if kind is Kind.MONEY else 0
+    # Only a cell of the plain form is cast (DuckDB works out every part of an AND, so
+    # abs() of a cast -9223372036854775808 would overflow): at most 13 digits.
+    matched = f"CASE WHEN {plain} THEN {cell} END"
     value = (
-        f"CAST(TRY_CAST({cell} AS DECIMAL(15, 2)) * 100 AS BIGINT)"
+        f"CAST(TRY_CAST({matched} AS DECIMAL(15, 2)) * 100 AS BIGINT)"
         if scale
-        else f"TRY_CAST({cell} AS BIGINT)"
+        else f"TRY_CAST({matched} AS BIGINT)"
     )
     limit = numbers.MAX_AMOUNT * 10**scale
-    return value, f"{plain} AND abs({value}) <= {limit} AND {_bounds(column, value, 10**scale)}"
+    bounds = _bounds(column, value, 10**scale)
+    return value, f"{value} IS NOT NULL AND abs({value}) <= {limit} AND {bounds}"
 
 
 def _bounds(column: Column, value: str, unit: int) -> str:
@@ -285,52 +305,44 @@ def _codes(
         else np.zeros(len(distinct), dtype=bool)
     )
     edges = pc.not_equal(pc.utf8_trim_whitespace(distinct), distinct).to_numpy(zero_copy_only=False)
-    known: list[str] = []  # spellings read as a code, as SQL literals
-    truthy: list[str] = []  # (yes/no columns) the spellings of yes
-    renamed: list[str] = []  # "WHEN spelling THEN code" where the code is not the spelling
+    # A CASE, not IN: DuckDB makes a list of five values or more a join, and a join
+    # does not keep the rows in file order.
+    branches = []
     for spelling, is_header, has_edge in zip(distinct.to_pylist(), header, edges, strict=True):
         code = None if is_header or has_edge else lookup_code(spelling, value_map, allowed)
         if code is None:
             continue
-        literal = _literal(spelling)
-        known.append(literal)
-        if column.kind is Kind.BOOL and code == "true":
-            truthy.append(literal)
-        elif column.kind is Kind.CODE and code != spelling:
-            renamed.append(f"WHEN {literal} THEN {_literal(code)}")
-    if not known:
+        value = code if column.kind is Kind.CODE else code == "true"
+        branches.append(f"WHEN {_literal(spelling)} THEN {_literal(value)}")
+    if not branches:
         return "NULL", "false"
-    plain = f"{cell} IN ({', '.join(known)})"
-    if column.kind is Kind.BOOL:
-        return (
-            f"{cell} IN ({', '.join(truthy)})"
-            if truthy
-            else f"CASE WHEN {cell} IS NOT NULL THEN false END"
-        ), plain
-    if renamed:  # an export's own spellings (电话, Phone) turned into the codes
-        return f"CASE {cell} {' '.join(renamed)} ELSE {cell} END", plain
-    return cell, plain
+    value = f"CASE {cell} {' '.join(branches)} END"
+    return value, f"{value} IS NOT NULL"
 
 
 def _not_in(
     con: duckdb.DuckDBPyConnection, position: int, odd: pa.Array, registered: list[str]
 ) -> str:
-    """SQL for "the cell is not one of ``odd``" (usually no value at all)."""
+    """SQL for "the cell is not one of ``odd``" (usually no value at all).
+
+    Written as comparisons, not NOT IN: DuckDB makes a list of five values or more a
+    join, which does not keep the rows in file order. Beyond 64 values the list is a
+    table (see :func:`append_plain_rows` for the order then).
+    """
     if len(odd) == 0:
         return "true"
+    cell = f"f{position}"
     if len(odd) <= 64:
-        return f"f{position} NOT IN ({', '.join(_literal(v) for v in odd.to_pylist())})"
+        return " AND ".join(f"{cell} <> {_literal(v)}" for v in odd.to_pylist())
     name = f"reportgen_odd_{position}"
     con.register(name, pa.table({"value": odd}))
     registered.append(name)
-    return f"f{position} NOT IN (SELECT value FROM {name})"
+    return f"{cell} NOT IN (SELECT value FROM {name})"
 
 
-def _rule_checks(table: str, present: set[str], roster: str | None) -> list[str]:
+def _rule_checks(table: str, present: set[str]) -> list[str]:
     """The rules across cells of one row, as conditions a plain row meets."""
     checks = []
-    if roster is not None and "collector_id" in present:
-        checks.append(f"collector_id IN (SELECT id FROM {roster})")
     if table == "contacts":
         if "promise_date" in present:
             checks.append("outcome <> 'promise' OR promise_date IS NOT NULL")

@@ -27,26 +27,28 @@ class Prefetched(Generic[T]):
     """``chunks``, read one ahead in a thread started at once; what reading raises is
     raised by ``next``, in turn.
 
-    At most one chunk waits while the caller works on another, so memory stays that
-    of two chunks. :meth:`close` (also at the end, or when used as a context manager)
-    stops the thread and closes ``chunks``, and its files with it.
+    The thread reads the next chunk only once the caller has taken the one before:
+    memory holds the chunk the caller works on and the next one, no more (and a file
+    waiting its turn holds its first chunk). :meth:`close` (also at the end, or when
+    used as a context manager) stops the thread and closes ``chunks``, and its files.
     """
 
     def __init__(self, chunks: Iterator[T]) -> None:
         self._chunks = chunks
         self._handed: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=1)
         self._stop = threading.Event()
+        self._taken = threading.Event()  # the caller took the last chunk handed over
         self._done = False
         self._thread = threading.Thread(target=self._read, name="reportgen-read-ahead", daemon=True)
         self._thread.start()
 
     def _hand(self, kind: str, value: object) -> bool:
+        """Hand ``value`` over and wait until the caller takes it; False if stopped."""
+        self._taken.clear()
+        self._handed.put((kind, value))  # room: the last one was taken
         while not self._stop.is_set():
-            try:
-                self._handed.put((kind, value), timeout=_POLL_SECONDS)
+            if self._taken.wait(_POLL_SECONDS):
                 return True
-            except queue.Full:
-                continue
         return False
 
     def _read(self) -> None:
@@ -69,6 +71,7 @@ class Prefetched(Generic[T]):
         if self._done:
             raise StopIteration
         kind, value = self._handed.get()
+        self._taken.set()
         if kind == "chunk":
             return value  # type: ignore[return-value]
         self.close()

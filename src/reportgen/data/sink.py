@@ -49,13 +49,22 @@ class TableSink:
         self._created.add(table)
 
     def insert_rows(
-        self, table: str, columns: list[str], query: str, rows: tuple[int, int]
+        self,
+        table: str,
+        columns: list[str],
+        query: str,
+        rows: tuple[int, int],
+        *,
+        in_order: bool = True,
     ) -> None:
         """Append the rows of ``query``: ``columns``, then the source row and whether the
-        row is usable; none is bad. ``rows``: the first and last source row they may hold.
+        row is usable; none is bad. ``rows``: the first and last source row they may hold;
+        ``in_order``: whether DuckDB keeps them in the order of the query's source.
         """
         self._create(table, columns)
         self._arriving(table, *rows)
+        if not in_order:
+            self._unordered.add(table)
         listed = ", ".join(columns)
         self.con.execute(
             f"INSERT INTO {table} ({listed}, _source_row, _usable, _bad) "
