@@ -130,32 +130,20 @@ PLAIN_ACCOUNT = ["2024-09", "A001", "C001", "15", "1234.50"]
 PLAIN_PAYMENT = ["2024-09-03", "A001", "C002", "100", ""]
 PLAIN_COMPLAINT = ["2024-09-05", "C001", "A001", "态度", "是"]
 
-contact_rows = st.lists(
-    st.one_of(
-        st.builds(_plain_contact, st.integers(1, 20)),
-        st.tuples(*(st.sampled_from(p) for p in (TIMES, IDS, COLLECTORS, CHANNELS, OUTCOMES,
-                                                 DURATIONS, AMOUNTS, DATES))).map(list),
-    ),
-    min_size=1, max_size=12,
-)  # fmt: skip
-account_rows = st.lists(
-    st.one_of(
-        st.just(PLAIN_ACCOUNT),
-        st.tuples(*(st.sampled_from(p) for p in (MONTHS, IDS, COLLECTORS, WHOLE, AMOUNTS))).map(
-            list
-        ),
-    ),
-    min_size=1, max_size=8,
-)  # fmt: skip
-payment_rows = st.lists(
-    st.one_of(
-        st.just(PLAIN_PAYMENT),
-        st.tuples(*(st.sampled_from(p) for p in (DATES, IDS, COLLECTORS, AMOUNTS, CHANNELS))).map(
-            list
-        ),
-    ),
-    min_size=1, max_size=8,
-)  # fmt: skip
+
+def _rows(plain: st.SearchStrategy, pools: tuple[list[str], ...], most: int):
+    """Lists of rows, each plain or with every cell drawn from its column's pool."""
+    drawn = st.tuples(*(st.sampled_from(pool) for pool in pools)).map(list)
+    return st.lists(st.one_of(plain, drawn), min_size=1, max_size=most)
+
+
+contact_rows = _rows(
+    st.builds(_plain_contact, st.integers(1, 20)),
+    (TIMES, IDS, COLLECTORS, CHANNELS, OUTCOMES, DURATIONS, AMOUNTS, DATES),
+    12,
+)
+account_rows = _rows(st.just(PLAIN_ACCOUNT), (MONTHS, IDS, COLLECTORS, WHOLE, AMOUNTS), 8)
+payment_rows = _rows(st.just(PLAIN_PAYMENT), (DATES, IDS, COLLECTORS, AMOUNTS, CHANNELS), 8)
 
 
 @settings(

@@ -32,7 +32,7 @@ from reportgen.data.sink import TableSink
 from reportgen.data.sql_schema import COLUMN_TYPES
 from reportgen.data.validate_cells import lookup_code
 
-__all__ = ["PlainRows", "TextColumn", "append_plain_rows"]
+__all__ = ["PlainPlan", "PlainRows", "TextColumn", "append_plain_rows", "plan_plain_rows"]
 
 # The plain form of each other kind of cell (RE2, as DuckDB matches the whole cell).
 _PLAIN = {
@@ -71,13 +71,13 @@ class PlainPlan:
 def plan_plain_rows(
     text: pa.Table, columns: list[TextColumn], value_maps: dict[str, dict[str, str]]
 ) -> PlainPlan:
-    ids = [c.position for c in columns if c.column.name == "collector_id"]
-    collectors = (
-        pc.unique(text.column(ids[0]).combine_chunks()).drop_null()
-        if ids
-        else pa.array([], pa.large_string())
-    )
-    return PlainPlan(columns, value_maps, _spellings(text, columns), collectors)
+    distinct = {
+        c.column.name: pc.unique(text.column(c.position).combine_chunks()).drop_null()
+        for c in columns
+        if c.column.kind in (Kind.ID, Kind.TEXT, Kind.CODE, Kind.BOOL)
+    }
+    collectors = distinct.get("collector_id", pa.array([], pa.large_string()))
+    return PlainPlan(columns, value_maps, _spellings(distinct, columns), collectors)
 
 
 @dataclass
@@ -191,8 +191,9 @@ def _append(
     return PlainRows(np.searchsorted(rows, others), totals)
 
 
-def _spellings(text: pa.Table, columns: list[TextColumn]) -> dict[str, pa.Array]:
-    """The distinct values of the chunk's text and code columns that Python must look at.
+def _spellings(distinct: dict[str, pa.Array], columns: list[TextColumn]) -> dict[str, pa.Array]:
+    """Of the ``distinct`` values of the chunk's text and code columns, those Python
+    must look at.
 
     For a code or yes/no column, every spelling. For an id or text column, the values
     that are not printable ASCII holding a digit (usually none of millions of account
@@ -200,14 +201,12 @@ def _spellings(text: pa.Table, columns: list[TextColumn]) -> dict[str, pa.Array]
     """
     found: dict[str, pa.Array] = {}
     for column in columns:
-        kind = column.column.kind
-        if kind not in (Kind.ID, Kind.TEXT, Kind.CODE, Kind.BOOL):
+        values = distinct.get(column.column.name)
+        if values is None:
             continue
-        distinct = pc.unique(text.column(column.position).combine_chunks()).drop_null()
-        if kind in (Kind.ID, Kind.TEXT) and not _header_has_digit(column):
-            plain = pc.match_substring_regex(distinct, f"^{_PLAIN_TEXT}$")
-            distinct = distinct.filter(pc.invert(plain))
-        found[column.column.name] = distinct
+        if column.column.kind in (Kind.ID, Kind.TEXT) and not _header_has_digit(column):
+            values = values.filter(pc.invert(pc.match_substring_regex(values, f"^{_PLAIN_TEXT}$")))
+        found[column.column.name] = values
     return found
 
 
@@ -277,18 +276,26 @@ def _bounds(column: Column, value: str, unit: int) -> str:
     return "true"
 
 
+def _not_as_written(distinct: pa.Array, found: TextColumn) -> np.ndarray:
+    """Which of ``distinct`` cannot be taken as written: a space at an edge (the Python
+    checks trim it), or a header's spelling (a repeated header row)."""
+    odd = pc.not_equal(pc.utf8_trim_whitespace(distinct), distinct).to_numpy(zero_copy_only=False)
+    if found.header_spellings and len(distinct):
+        odd |= header_like(_as_series(distinct), set(found.header_spellings))
+    return odd
+
+
 def _odd_text(distinct: pa.Array, found: TextColumn, *, control: bool) -> pa.Array:
     """Which of a text column's ``distinct`` values (see :func:`_spellings`) are not plain:
-    surrounding spaces, a control character (ids), or a header's spelling."""
+    see :func:`_not_as_written`, and a control character (ids)."""
     if len(distinct) == 0:
         return distinct
-    odd = pc.not_equal(pc.utf8_trim_whitespace(distinct), distinct)
+    odd = _not_as_written(distinct, found)
     if control:
-        odd = pc.or_(odd, pc.match_substring_regex(distinct, r"[\x00-\x1f\x7f-\x9f]"))
-    if found.header_spellings:
-        names = set(found.header_spellings)
-        odd = pc.or_(odd, pa.array(header_like(_as_series(distinct), names)))
-    return distinct.filter(odd)
+        odd |= pc.match_substring_regex(distinct, r"[\x00-\x1f\x7f-\x9f]").to_numpy(
+            zero_copy_only=False
+        )
+    return distinct.filter(pa.array(odd))
 
 
 def _codes(
@@ -299,17 +306,12 @@ def _codes(
     if len(distinct) > _MAX_CODE_SPELLINGS:
         return None
     allowed = set(column.allowed) if column.kind is Kind.CODE else {"true", "false"}
-    header = (
-        header_like(_as_series(distinct), set(found.header_spellings))
-        if found.header_spellings
-        else np.zeros(len(distinct), dtype=bool)
-    )
-    edges = pc.not_equal(pc.utf8_trim_whitespace(distinct), distinct).to_numpy(zero_copy_only=False)
+    odd = _not_as_written(distinct, found)
     # A CASE, not IN: DuckDB makes a list of five values or more a join, and a join
     # does not keep the rows in file order.
     branches = []
-    for spelling, is_header, has_edge in zip(distinct.to_pylist(), header, edges, strict=True):
-        code = None if is_header or has_edge else lookup_code(spelling, value_map, allowed)
+    for spelling, not_as_written in zip(distinct.to_pylist(), odd, strict=True):
+        code = None if not_as_written else lookup_code(spelling, value_map, allowed)
         if code is None:
             continue
         value = code if column.kind is Kind.CODE else code == "true"

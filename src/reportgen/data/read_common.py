@@ -81,14 +81,13 @@ class RawTable:
 
     def subset(self, positions: np.ndarray) -> RawTable:
         """The rows at ``positions`` alone (what the reader found is kept as it is)."""
-        kept = {"cells": None, "text": None}
-        if self._cells is None:
-            assert self.text is not None
-            # Usually no row is left: a take would still copy every column's chunks.
-            taken = self.text.take(pa.array(positions, pa.int64())) if len(positions) else None
-            kept["text"] = taken if taken is not None else self.text.slice(0, 0)
-        else:
-            kept["cells"] = [c.iloc[positions].reset_index(drop=True) for c in self._cells]
+        cells, text = None, None
+        if self._cells is not None:
+            cells = [c.iloc[positions].reset_index(drop=True) for c in self._cells]
+        elif len(positions):
+            text = self.text.take(pa.array(positions, pa.int64()))  # type: ignore[union-attr]
+        else:  # the usual case: a take of no rows would still copy every column's chunks
+            text = self.text.slice(0, 0)  # type: ignore[union-attr]
         return RawTable(
             table=self.table,
             label=self.label,
@@ -97,7 +96,8 @@ class RawTable:
             rows=self.rows[positions],
             problems=self.problems,
             dropped_rows=self.dropped_rows,
-            **kept,  # type: ignore[arg-type]
+            cells=cells,
+            text=text,
         )
 
 
