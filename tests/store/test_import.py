@@ -8,6 +8,8 @@ clear error.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -131,6 +133,34 @@ def test_engine_settings_reach_duckdb(imported):
     finally:
         store.close()
     assert limit.replace(" ", "") in ("300.0MiB", "314.5MB", "300MiB")
+
+
+_PROGRESS_BARS = """
+import sys
+from pathlib import Path
+from reportgen.config import Config
+from reportgen.store.open import open_store
+stores = [open_store(Path(source), Config()) for source in sys.argv[1:]]
+stores.append(stores[-1].on_own_connection())
+for store in stores:
+    print(store.con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0])
+"""
+
+
+def test_no_connection_draws_a_progress_bar(imported):
+    """DuckDB's Python client draws a progress bar on standard output for any query over
+    two seconds: on a centre's data it landed in the middle of ``metrics --format json``.
+    Every connection reportgen opens has it off. Asked in a process of its own: under
+    pytest's capture DuckDB starts with the bar off anyway, and a test cannot make a
+    query draw it sooner (setting ``progress_bar_time`` turns the bar back on)."""
+    source, target = imported
+    found = subprocess.run(
+        [sys.executable, "-c", _PROGRESS_BARS, str(source), str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.split() == ["False", "False", "False"]
 
 
 def test_data_spilled_from_a_file_goes_beside_it_unless_set(imported, tmp_path):

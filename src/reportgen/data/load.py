@@ -134,10 +134,10 @@ def load_source(
     through an in-memory DuckDB database (see :func:`load_into`); commands use that
     database directly, this whole-frame form is for Python callers and tests.
     """
-    from reportgen.store.store import in_memory_settings
+    from reportgen.store.store import connect, in_memory_settings
 
     engine = config.engine if config is not None else None
-    con = duckdb.connect(":memory:", config=in_memory_settings(engine))
+    con = connect(":memory:", in_memory_settings(engine))
     try:
         loaded = load_into(con, source, config, skip_bad_rows=skip_bad_rows)
         dataset = Dataset(collectors=None, accounts=None)  # type: ignore[arg-type]

@@ -12,8 +12,6 @@ import os
 import secrets
 from pathlib import Path
 
-import duckdb
-
 from reportgen import __version__
 from reportgen.config import Config
 from reportgen.data.dataset import TABLES
@@ -21,7 +19,7 @@ from reportgen.data.sql_schema import SCHEMA_VERSION
 from reportgen.errors import OutputError
 from reportgen.output import refuse_existing, refuse_replacing_inputs, run_inputs
 from reportgen.store.database_url import DatabaseUrl
-from reportgen.store.store import connection_settings, sort_by_date
+from reportgen.store.store import connect, connection_settings, sort_by_date
 from reportgen.store.stored_file import FORMAT_NAME, write_meta
 
 
@@ -49,7 +47,7 @@ def import_source(
     refuse_replacing_inputs([target], run_inputs(source, [], config.source))
     temporary = target.with_name(f".{target.name}.importing-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        con = duckdb.connect(str(temporary), config=connection_settings(config.engine))
+        con = connect(str(temporary), connection_settings(config.engine))
         try:
             loaded = load_into(con, source, config, skip_bad_rows=skip_bad_rows)
             refuse_replacing_inputs(

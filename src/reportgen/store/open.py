@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from reportgen.config import Config
 from reportgen.store.database_url import DatabaseUrl
-from reportgen.store.store import IN_MEMORY_SCHEMA, Store, in_memory_settings
+from reportgen.store.store import IN_MEMORY_SCHEMA, Store, connect, in_memory_settings
 from reportgen.store.stored_file import is_store_file, open_store_file
 
 Source = Path | DatabaseUrl
@@ -32,7 +30,7 @@ def open_store(source: Source, config: Config, *, skip_bad_rows: bool = False) -
             return open_store_file(source, config.engine)
     from reportgen.data.load import load_into
 
-    con = duckdb.connect(":memory:", config=in_memory_settings(config.engine))
+    con = connect(":memory:", in_memory_settings(config.engine))
     try:
         loaded = load_into(con, source, config, skip_bad_rows=skip_bad_rows)
         return Store.describe(

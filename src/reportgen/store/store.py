@@ -122,7 +122,7 @@ class Store:
     def from_dataset(cls, dataset: Dataset, engine: Engine | None = None) -> Store:
         """Copy a loaded dataset into a new in-memory DuckDB database."""
         check_rows(dataset)
-        con = duckdb.connect(":memory:", config=in_memory_settings(engine))
+        con = connect(":memory:", in_memory_settings(engine))
         copy_tables(con, dataset)
         return cls.describe(
             con,
@@ -221,6 +221,20 @@ def _duckdb_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         for name in TABLES
         if name in present
     }
+
+
+def connect(database: str, settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to ``database`` with ``settings`` (see :func:`connection_settings`),
+    quiet: DuckDB's Python client draws a progress bar on standard output for any query
+    that runs over two seconds, which would land in the middle of ``metrics --format
+    json`` written to a pipe or a file."""
+    con = duckdb.connect(database, config=settings)
+    try:
+        con.execute("SET enable_progress_bar = false")  # a connection's setting, not global
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def connection_settings(engine: Engine | None = None) -> dict[str, str]:

@@ -15,7 +15,7 @@ import duckdb
 from reportgen.config import Engine
 from reportgen.data.sql_schema import SCHEMA_VERSION
 from reportgen.errors import ReportgenError
-from reportgen.store.store import IN_MEMORY_SCHEMA, Store, connection_settings
+from reportgen.store.store import IN_MEMORY_SCHEMA, Store, connect, connection_settings
 
 META_TABLE = "reportgen_meta"
 FORMAT_NAME = "reportgen-store"
@@ -53,7 +53,7 @@ def open_store_file(path: Path, engine: Engine | None = None) -> Store:
     # Spilled data goes beside the file, as DuckDB does for a file opened on its own (an
     # in-memory database would spill into the working folder).
     settings.setdefault("temp_directory", f"{resolved}.tmp")
-    con = duckdb.connect(":memory:", config=settings)
+    con = connect(":memory:", settings)
     try:
         con.execute(
             f"ATTACH {_sql_text(str(resolved))} AS {STORE_CATALOG} (TYPE DUCKDB, READ_ONLY)"
