@@ -8,7 +8,7 @@ counted on each scope's own rows.
 
 from __future__ import annotations
 
-from reportgen.metrics.contact_days import split_counts
+from reportgen.metrics.contact_days import CONTACT_ACCOUNTS, split_counts
 from reportgen.metrics.context import (
     CONNECTED_OUTCOMES,
     CONTACT_CHANNELS,
@@ -18,7 +18,6 @@ from reportgen.metrics.context import (
     PeriodQuery,
     ScopeKey,
     count_where,
-    flag,
     one_of,
     ordered,
 )
@@ -117,8 +116,7 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     attempted = (
         split_counts(
             q,
-            f"SELECT collector_id, account_id, max({flag('rpc > 0')}) AS reached, "
-            f"max({flag('invalid > 0')}) AS invalid FROM {q.contact_days} GROUP BY 1, 2",
+            f"SELECT collector_id, account_id, reached, invalid FROM {CONTACT_ACCOUNTS}",
             "account_id",
             "max(p.reached) AS reached, max(p.invalid) AS invalid",
             {
@@ -132,9 +130,8 @@ def compute(q: PeriodQuery, state: dict) -> dict[ScopeKey, dict]:
     )
     # Coverage: the share of the scope's book (opening plus new accounts) it contacted.
     contacted = (
-        "SELECT DISTINCT s.scope_kind, s.scope_id, d.account_id FROM (SELECT DISTINCT "
-        f"collector_id, account_id FROM {q.contact_days}) d "
-        f"JOIN {SCOPES_TABLE} s ON s.collector_id = d.collector_id"
+        "SELECT DISTINCT s.scope_kind, s.scope_id, d.account_id FROM "
+        f"{CONTACT_ACCOUNTS} d JOIN {SCOPES_TABLE} s ON s.collector_id = d.collector_id"
     )
     coverage = q.by_scope(
         "SELECT b.scope_kind, b.scope_id, count(*), count(a.account_id) "

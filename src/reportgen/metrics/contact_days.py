@@ -8,6 +8,10 @@ team's and the centre's rows are exactly that collector's. So:
 
 - ``reportgen_contact_days`` holds, per (collector, account, day) of the period,
   the counts those metrics need (one pass over the period's contacts);
+- ``reportgen_contact_accounts`` holds, per (collector, account), whether the
+  account was reached and whether a number failed: the twentieth part of the
+  rows of the days, which the per-account metrics and the list of shared
+  accounts read instead of grouping the days again each;
 - ``reportgen_shared_accounts`` lists the accounts two or more collectors worked;
 - :func:`split_counts` counts an account worked by one collector once per
   collector and adds the counts up per scope, and re-groups only the shared
@@ -33,11 +37,13 @@ from reportgen.metrics.context import (
     PeriodQuery,
     ScopeKey,
     count_where,
+    flag,
     one_of,
 )
 from reportgen.metrics.window import PeriodWindow
 
 CONTACT_DAYS = CONTACT_DAYS_TABLE
+CONTACT_ACCOUNTS = "reportgen_contact_accounts"
 SHARED_ACCOUNTS = "reportgen_shared_accounts"
 # Names of the tables shared between connections, one per fold made by this process.
 _SHARED_NAMES = itertools.count(1)
@@ -103,10 +109,11 @@ def _fold(q: PeriodQuery, window: PeriodWindow | None = None) -> str:
 
 
 def create(q: PeriodQuery, collectors: frozenset[str], shared: SharedFold | None = None) -> None:
-    """Make the period's contact days readable as ``q.contact_days``, and the accounts two
-    collectors worked (contacts must cover the period). ``collectors`` are those of the
-    scopes table. From ``shared`` when it holds them: as it is when it is exactly this
-    period's, else this period's slice of it; from the contacts otherwise."""
+    """Make the period's contact days readable as ``q.contact_days``, its contacted accounts
+    per collector, and the accounts two collectors worked (contacts must cover the
+    period). ``collectors`` are those of the scopes table. From ``shared`` when it holds
+    them: as it is when it is exactly this period's, else this period's slice of
+    it; from the contacts otherwise."""
     drop(q)  # CREATE OR REPLACE TABLE is DuckDB's alone
     month = shared.month_table(q) if shared is not None else None
     if shared is not None and shared.is_exactly(q, collectors):
@@ -122,8 +129,14 @@ def create(q: PeriodQuery, collectors: frozenset[str], shared: SharedFold | None
     else:
         q.execute(f"CREATE TEMP TABLE {CONTACT_DAYS} AS {_fold(q)}")
     q.execute(
+        f"CREATE TEMP TABLE {CONTACT_ACCOUNTS} AS SELECT collector_id, account_id, "
+        f"max({flag('rpc > 0')}) AS reached, max({flag('invalid > 0')}) AS invalid "
+        f"FROM {q.contact_days} GROUP BY 1, 2"
+    )
+    # Each (collector, account) is one row of it: more than one row, more than one collector.
+    q.execute(
         f"CREATE TEMP TABLE {SHARED_ACCOUNTS} AS SELECT account_id "
-        f"FROM {q.contact_days} GROUP BY account_id HAVING count(DISTINCT collector_id) > 1"
+        f"FROM {CONTACT_ACCOUNTS} GROUP BY account_id HAVING count(*) > 1"
     )
 
 
@@ -150,8 +163,8 @@ def share(
 
 
 def drop(q: PeriodQuery) -> None:
-    q.execute(f"DROP TABLE IF EXISTS {CONTACT_DAYS}")
-    q.execute(f"DROP TABLE IF EXISTS {SHARED_ACCOUNTS}")
+    for table in (CONTACT_DAYS, CONTACT_ACCOUNTS, SHARED_ACCOUNTS):
+        q.execute(f"DROP TABLE IF EXISTS {table}")
     q.contact_days = CONTACT_DAYS
 
 
