@@ -95,7 +95,6 @@ def _fold(q: PeriodQuery, window: PeriodWindow | None = None) -> str:
     }
     invalid = "outcome = 'invalid_number'"
     columns = [
-        "count(*) AS contacts",
         f"{count_where(is_call)} AS calls",
         *(f"{count_where(f'{is_call} AND {cond}')} AS {name}" for name, cond in calls_with.items()),
         f"{count_where(one_of('outcome', RIGHT_PARTY_OUTCOMES))} AS rpc",
