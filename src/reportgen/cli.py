@@ -8,10 +8,14 @@ without Click. Core modules are imported inside the commands so that
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reportgen.errors import ReportgenError
+
+if TYPE_CHECKING:
+    from reportgen.scope import Scope
 
 
 class SourceArgument(click.ParamType):
@@ -250,14 +254,15 @@ def _scope(collector_id: str | None, team_id: str | None, all_collectors: bool):
     return Scope.everyone()
 
 
-def _load(source: Path, config_path: Path | None, skip_bad_rows: bool):
+def _load(source: Path, config_path: Path | None, skip_bad_rows: bool, scope: Scope | None = None):
     """(settings, the source as a Store): a folder or workbook is checked and loaded,
-    an imported ``.duckdb`` file opened as it is."""
+    an imported ``.duckdb`` file opened as it is. With ``scope``, the one scope the
+    command reports on: a folder then keeps only the contacts its figures read."""
     from reportgen.config import load_config
     from reportgen.store.open import open_store
 
     config = load_config(config_path)
-    store = open_store(source, config, skip_bad_rows=skip_bad_rows)
+    store = open_store(source, config, skip_bad_rows=skip_bad_rows, scope=scope)
     _echo_skipped(store.skipped_rows)
     return config, store
 
@@ -441,7 +446,7 @@ def metrics(
 
     scope = _scope(collector_id, team_id, all_collectors)
     chosen = parse_period(period)  # a mistyped label fails before a long load
-    config, dataset = _load(source, config_path, skip_bad_rows)
+    config, dataset = _load(source, config_path, skip_bad_rows, scope)
     document = metrics_document(dataset, chosen, scope, config)
     click.echo(format_document(document, fmt), nl=False)
 
@@ -504,7 +509,7 @@ def report(
     from reportgen.render.report import ReportOptions, write_report
 
     scope = _scope(collector_id, team_id, all_collectors)
-    config, dataset = _load(source, config_path, skip_bad_rows)
+    config, dataset = _load(source, config_path, skip_bad_rows, scope)
     options = ReportOptions.build(
         language=lang or config.organisation.language,
         formats=formats,

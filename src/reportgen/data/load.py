@@ -27,7 +27,13 @@ from reportgen.data import validate_rules as rules
 from reportgen.data.aliases import HEADER_ALIASES, TABLE_ALIASES, AliasBook, build_alias_book
 from reportgen.data.dataset import REQUIRED_TABLES, TABLES, Dataset
 from reportgen.data.numbers import MAX_AMOUNT
-from reportgen.data.plain_rows import PlainPlan, TextColumn, append_plain_rows, plan_plain_rows
+from reportgen.data.plain_rows import (
+    HeldApart,
+    PlainPlan,
+    TextColumn,
+    append_plain_rows,
+    plan_plain_rows,
+)
 from reportgen.data.prefetch import Prefetched
 from reportgen.data.read_common import RawTable, UnreadableFile, drop_blank_rows, header_like
 from reportgen.data.read_csv import StreamInterrupted, read_csv_chunks, read_csv_table
@@ -41,6 +47,7 @@ from reportgen.data.validate_cells import Reading, convert_column
 from reportgen.data.validate_errors import UnlistedDataError
 from reportgen.data.validate_rules import RuleBreach
 from reportgen.errors import ConfigError, DataError, Problem
+from reportgen.scope import Scope
 from reportgen.store.database_url import DatabaseUrl
 from reportgen.store.mapping import (
     database_alias_book,
@@ -123,6 +130,10 @@ class Loaded:
 
     sources: dict[str, Path] = field(default_factory=dict)
     skipped_rows: dict[str, int] = field(default_factory=dict)
+    # With contacts_of: the collectors whose contacts were all kept (None: everyone's),
+    # and per table the good rows checked but not kept.
+    contacts_of: frozenset[str] | None = None
+    held_apart: dict[str, HeldApart] = field(default_factory=dict)
 
 
 def load_source(
@@ -158,11 +169,17 @@ def load_into(
     *,
     skip_bad_rows: bool = False,
     chunk_rows: int | None = None,
+    contacts_of: Scope | None = None,
 ) -> Loaded:
     """Read and check every table of ``source`` into tables of ``con``, a chunk at a time.
 
     Raises :class:`DataError` listing every problem found, per file; the tables
     written so far are then of no use (the caller discards the database).
+
+    ``contacts_of``: the one scope the tables are loaded for (a collector's or a team's
+    report). Every row is checked all the same, but of the contacts (the bulk of a
+    source, and read only for the scopes' own collectors) only that scope's collectors'
+    are sure to be kept; :attr:`Loaded.contacts_of` says whose.
     """
     config = config or Config()
     chunk_rows = chunk_rows or CHUNK_ROWS
@@ -204,6 +221,7 @@ def load_into(
             states[table] = state
             if table == "collectors":
                 run.roster, run.roster_label = state.roster, files[table].label
+                run.kept_contacts = _collectors_of(contacts_of, sink)
     finally:
         for chunks in ahead.values():
             if chunks is not None:
@@ -222,8 +240,10 @@ def load_into(
         listing = _in_reading_order(fatal + row_problems)
         raise UnlistedDataError(listing, not_listed) if not_listed else DataError(listing)
 
-    loaded = Loaded()
+    loaded = Loaded(contacts_of=run.kept_contacts)
     for name, state in states.items():
+        if state.held_apart is not None and state.held_apart.rows:
+            loaded.held_apart[name] = state.held_apart
         dropped = sink.bad_rows(name) + state.unusable_rows + state.dropped_rows
         if dropped:
             loaded.skipped_rows[state.file.label] = dropped
@@ -247,6 +267,7 @@ class _FileState:
     promises_without_dates: int = 0
     deferred: list[list[Problem]] = field(default_factory=list)  # off-roster, worded later
     deferred_unworded: int = 0
+    held_apart: HeldApart | None = None  # good rows checked and not kept (see contacts_of)
 
     def merge(self, chunk: _LoadedTable) -> None:
         self.problems.extend(chunk.problems)
@@ -323,6 +344,8 @@ class _Run:
     roster: pd.Series | None = None  # the collector ids, once the roster is loaded
     roster_label: str = ""
     _roster_ids: frozenset[str] | None = None
+    # Whose contacts are sure to be kept (None: everyone's), once the roster is loaded.
+    kept_contacts: frozenset[str] | None = None
 
     def roster_ids(self) -> frozenset[str] | None:
         """The roster's ids as a set, for the plain rows' SQL; ``None`` before the roster."""
@@ -385,7 +408,7 @@ def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
     fatal, worded, roster = run.fatal, run.worded, run.roster
     state: _FileState | None = None
     for whole, plan in chunks:
-        raw, plain_money = _append_plain_rows(file, whole, plan, run)
+        raw, plain_money, held = _append_plain_rows(file, whole, plan, run)
         room = max(worded - len(state.problems), 0) if state is not None else worded
         found: list[Problem] = []
         chunk = _load_table(
@@ -402,6 +425,8 @@ def _load_chunks(chunks, file: TableFile, run: _Run) -> _FileState | None:
         for column, total in plain_money.items():
             header = chunk.header_of[column]
             state.money[header] = state.money.get(header, 0) + total
+        if held is not None:
+            state.held_apart = held if state.held_apart is None else state.held_apart + held
         # Rows whose cells all read take part in the rules across rows (and are kept).
         usable = ~chunk.bad.copy()
         if file.table == "collectors":
@@ -467,15 +492,45 @@ def _plain_plan(file: TableFile, raw: RawTable, book: AliasBook) -> PlainPlan | 
 
 def _append_plain_rows(
     file: TableFile, raw: RawTable, plan: PlainPlan | None, run: _Run
-) -> tuple[RawTable, dict[str, int]]:
+) -> tuple[RawTable, dict[str, int], HeldApart | None]:
     """Append the chunk's plain rows in SQL; the rest of the chunk, left to the Python
-    checks, and the money (column -> |cents|) of the rows appended."""
+    checks, the money (column -> |cents|) of the plain rows, and the plain rows checked
+    but not kept (see ``contacts_of``)."""
     if plan is None or raw.text is None:
-        return raw, {}
-    plain = append_plain_rows(run.sink, file.table, raw.text, raw.rows, plan, run.roster_ids())
+        return raw, {}, None
+    keep = run.kept_contacts if file.table == "contacts" else None
+    if keep is not None and len(keep) > _MOST_KEPT_COLLECTORS:
+        keep = None  # kept all: a longer filter would cost what it saves
+    plain = append_plain_rows(
+        run.sink, file.table, raw.text, raw.rows, plan, run.roster_ids(), keep
+    )
     if plain is None:
-        return raw, {}
-    return raw.subset(plain.others), plain.money
+        return raw, {}, None
+    return raw.subset(plain.others), plain.money, plain.held_apart
+
+
+# Collectors whose contacts a load keeps, beyond which it keeps everyone's (the filter is
+# written as comparisons, one per collector; see plain_rows).
+_MOST_KEPT_COLLECTORS = 64
+
+
+def _collectors_of(scope: Scope | None, sink: TableSink) -> frozenset[str] | None:
+    """The collectors whose contacts ``scope``'s metrics read; None for everyone's.
+
+    A team's members as the roster lists them: a member whose row turns out bad only
+    makes the set larger than needed, which keeps rows, never loses one."""
+    if scope is None or scope.kind == "all":
+        return None
+    if scope.kind == "collector":
+        return frozenset({str(scope.id)})
+    if not sink.has("collectors"):
+        return None
+    found = sink.con.execute(
+        "SELECT DISTINCT collector_id FROM collectors WHERE team_id = ? "
+        "AND collector_id IS NOT NULL",
+        [str(scope.id)],
+    ).fetchall()
+    return frozenset(row[0] for row in found)
 
 
 def _undated_promises(file: TableFile, count: int) -> Problem:

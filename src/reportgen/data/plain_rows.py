@@ -19,6 +19,7 @@ an amount, a space at a cell's edge, a date 2024-02-30) simply is not plain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 import numpy as np
@@ -26,13 +27,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reportgen.data import numbers
+from reportgen.data.dataset import DATE_COLUMNS
 from reportgen.data.read_common import header_keys, header_like
 from reportgen.data.schema import SCHEMA, Column, Kind
 from reportgen.data.sink import TableSink
 from reportgen.data.sql_schema import COLUMN_TYPES
 from reportgen.data.validate_cells import lookup_code
 
-__all__ = ["PlainPlan", "PlainRows", "TextColumn", "append_plain_rows", "plan_plain_rows"]
+__all__ = [
+    "HeldApart",
+    "PlainPlan",
+    "PlainRows",
+    "TextColumn",
+    "append_plain_rows",
+    "plan_plain_rows",
+]
 
 # The plain form of each other kind of cell (RE2, as DuckDB matches the whole cell).
 _PLAIN = {
@@ -85,7 +94,28 @@ class PlainRows:
     """What the SQL pass did with one chunk."""
 
     others: np.ndarray  # positions of the rows left to the Python checks (blank rows aside)
-    money: dict[str, int] = field(default_factory=dict)  # column -> |cents| appended
+    money: dict[str, int] = field(default_factory=dict)  # column -> |cents| of plain rows
+    held_apart: HeldApart | None = None  # plain rows checked but not appended (see keep)
+
+
+@dataclass(frozen=True)
+class HeldApart:
+    """Good rows of a table checked but not kept (the contacts of collectors a report
+    does not need): how many, and the dates of the first and last, which the table's
+    date span still takes in."""
+
+    rows: int
+    first: date | None
+    last: date | None
+
+    def __add__(self, other: HeldApart) -> HeldApart:
+        firsts = [d for d in (self.first, other.first) if d is not None]
+        lasts = [d for d in (self.last, other.last) if d is not None]
+        return HeldApart(
+            self.rows + other.rows,
+            min(firsts) if firsts else None,
+            max(lasts) if lasts else None,
+        )
 
 
 def append_plain_rows(
@@ -95,20 +125,22 @@ def append_plain_rows(
     rows: np.ndarray,
     plan: PlainPlan,
     roster: frozenset[str] | None,
+    keep: frozenset[str] | None = None,
 ) -> PlainRows | None:
     """Append the plain rows of ``text`` (the chunk's cells, columns f0, f1, ...;
     ``rows``: their spreadsheet rows, ascending) to ``table`` through ``sink``; ``None``
     when the chunk is left whole to the Python checks.
 
     ``roster``: the roster's collector ids, or ``None`` while the table being loaded is
-    the roster itself.
+    the roster itself. ``keep``: when given, only the plain rows of these collectors are
+    appended; the others are checked all the same, and counted (see :class:`HeldApart`).
     """
     con = sink.con
     view = "reportgen_plain_chunk"
     con.register(view, text.append_column("_row", pa.array(rows, pa.int64())))
     registered = [view]  # what is handed to DuckDB for this chunk
     try:
-        return _append(sink, table, view, text.num_columns, rows, plan, roster, registered)
+        return _append(sink, table, view, text.num_columns, rows, plan, roster, keep, registered)
     finally:
         for name in registered:
             con.unregister(name)
@@ -122,6 +154,7 @@ def _append(
     rows: np.ndarray,
     plan: PlainPlan,
     roster: frozenset[str] | None,
+    keep: frozenset[str] | None,
     registered: list[str],
 ) -> PlainRows | None:
     con = sink.con
@@ -160,24 +193,24 @@ def _append(
     cell_checks = " AND ".join(f"({check})" for check in checks) or "true"
     plain = " AND ".join(["_cells_plain", *(f"({rule})" for rule in rules)])
     blank = " AND ".join(f"f{i} IS NULL" for i in range(width)) or "false"
-    first, last = int(rows[0]), int(rows[-1])
 
-    # Every row but the blank ones goes in, each cell converted once, marked usable
-    # when plain. The others were stored only to be found again here: they are taken
-    # out, and the Python checks append them (or word their problems).
+    # Each non-blank row's cells converted once, and whether the row is plain.
     # DuckDB keeps the rows in file order unless the statement joins a table (a long
     # list of odd values): then the table is put back in order when finished.
-    in_order = registered == [view]
-    sink.insert_rows(
-        table,
-        names,
-        f"SELECT {', '.join(names)}, _row, coalesce({plain}, false) FROM (SELECT "
+    checked = (
+        f"SELECT {', '.join(names)}, _row, coalesce({plain}, false) AS _plain FROM (SELECT "
         f"{converted_cells}, _row, {cell_checks} AS _cells_plain FROM {view} "
-        f"WHERE NOT ({blank})) c",
-        (first, last),
-        in_order=in_order,
+        f"WHERE NOT ({blank})) c"
     )
+    in_order = registered == [view]
     money = [c.column.name for c in columns if c.column.kind is Kind.MONEY]
+    if keep is not None and "collector_id" in by_name:
+        return _append_kept(sink, table, names, checked, rows, money, keep, in_order)
+    # Every row but the blank ones goes in. Those not plain were stored only to be found
+    # again here: they are taken out, and the Python checks append them (or word their
+    # problems).
+    first, last = int(rows[0]), int(rows[-1])
+    sink.insert_rows(table, names, checked, (first, last), in_order=in_order)
     these = f"_source_row BETWEEN {first} AND {last}"
     found = con.execute(
         "SELECT list(_source_row) FILTER (WHERE NOT _usable)"
@@ -189,6 +222,47 @@ def _append(
         con.execute(f"DELETE FROM {table} WHERE {these} AND NOT _usable")
     totals = {m: int(total) for m, total in zip(money, found[1:], strict=True)}
     return PlainRows(np.searchsorted(rows, others), totals)
+
+
+def _append_kept(
+    sink: TableSink,
+    table: str,
+    names: list[str],
+    checked: str,
+    rows: np.ndarray,
+    money: list[str],
+    keep: frozenset[str],
+    in_order: bool,
+) -> PlainRows:
+    """Append the plain rows of the ``keep`` collectors only; of the chunk's other plain
+    rows, keep their count and first and last date.
+
+    Two statements over the chunk: one that converts and checks every row (storing
+    nothing), and the append, whose filter on the collector DuckDB applies before it
+    converts the other cells. Storing rows is what costs most, not checking them.
+    """
+    # Comparisons, not IN: see _not_in. A plain collector cell is the id as written.
+    kept = " OR ".join(f"collector_id = {_literal(v)}" for v in sorted(keep)) or "false"
+    date = DATE_COLUMNS[table]
+    apart = f"_plain AND NOT ({kept})"
+    found = sink.con.execute(
+        "SELECT list(_row) FILTER (WHERE NOT _plain)"
+        + "".join(f", coalesce(sum(abs({m})) FILTER (WHERE _plain), 0)" for m in money)
+        + f", count(*) FILTER (WHERE {apart}), CAST(min({date}) FILTER (WHERE {apart}) AS DATE)"
+        f", CAST(max({date}) FILTER (WHERE {apart}) AS DATE) FROM ({checked}) c"
+    ).fetchall()[0]
+    sink.insert_rows(
+        table,
+        names,
+        f"SELECT * FROM ({checked}) c WHERE _plain AND ({kept})",
+        (int(rows[0]), int(rows[-1])),
+        in_order=in_order,
+    )
+    others = np.sort(np.asarray(found[0] or [], dtype=np.int64))
+    totals = {m: int(total) for m, total in zip(money, found[1 : 1 + len(money)], strict=True)}
+    count, first, last = found[1 + len(money) :]
+    held = HeldApart(int(count), first, last)
+    return PlainRows(np.searchsorted(rows, others), totals, held)
 
 
 def _spellings(distinct: dict[str, pa.Array], columns: list[TextColumn]) -> dict[str, pa.Array]:

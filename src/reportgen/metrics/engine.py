@@ -323,6 +323,13 @@ class MetricsEngine:
         self.check_covered(period)
         scopes = self._scopes()
         collectors = self._write_scopes_table(scopes)
+        held = self.store.contacts_of
+        if held is not None and not collectors <= held:
+            # A programming error, not the user's: the store was loaded for one scope.
+            raise RuntimeError(
+                f"this store holds the contacts of {', '.join(sorted(held)) or 'no one'} "
+                f"only, not of {', '.join(sorted(collectors - held))}"
+            )
         query = PeriodQuery(
             store=self.store,
             config=self.config,

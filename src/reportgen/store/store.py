@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +35,8 @@ from reportgen.store.database_url import DatabaseUrl
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from reportgen.data.plain_rows import HeldApart
 
 
 # The schema of a DuckDB database opened as ":memory:" (the catalog is named "memory").
@@ -71,6 +73,10 @@ class Store:
     # tables in (DuckDB's in-memory database): the metrics share work between threads
     # there. None where there is none (a PostgreSQL server is only read).
     scratch_schema: str | None = None
+    # The collectors whose contacts the store holds, when it was loaded for one scope's
+    # report (see load_into's contacts_of); None when it holds everyone's. Row counts and
+    # date spans are still the whole source's.
+    contacts_of: frozenset[str] | None = None
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -144,12 +150,16 @@ class Store:
         relations: dict[str, str] | None = None,
         catalog: str | None = None,
         scratch_schema: str | None = None,
+        contacts_of: frozenset[str] | None = None,
+        held_apart: Mapping[str, HeldApart] | None = None,
     ) -> Store:
         """Read what the store holds (tables, columns, months, spans) from its tables.
 
         ``tables`` (``{table: [columns]}``) is given for a database whose catalogue is not
-        DuckDB's; it is read from DuckDB otherwise.
+        DuckDB's; it is read from DuckDB otherwise. ``held_apart``: per table, the good
+        rows a load checked but did not keep, counted in and spanned as if kept.
         """
+        held_apart = held_apart or {}
         tables = tables if tables is not None else _duckdb_tables(con)
         columns: dict[str, tuple[str, ...]] = {}
         for name in TABLES:
@@ -174,7 +184,13 @@ class Store:
             first, last = con.execute(
                 f"SELECT CAST(min({column}) AS DATE), CAST(max({column}) AS DATE) FROM {name}"
             ).fetchone()
+            apart = held_apart.get(name)
+            if apart is not None and apart.first is not None:
+                first = apart.first if first is None else min(first, apart.first)
+                last = apart.last if last is None else max(last, apart.last)
             spans[name] = None if first is None else (first.isoformat(), last.isoformat())
+        for name, apart in held_apart.items():
+            row_counts[name] += apart.rows
         return cls(
             con=con,
             collector_rows=_collector_rows(con, columns["collectors"]),
@@ -189,6 +205,7 @@ class Store:
             relations=relations or {},
             catalog=catalog,
             scratch_schema=scratch_schema,
+            contacts_of=contacts_of,
         )
 
     def create_temp_table(
