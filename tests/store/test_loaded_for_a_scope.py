@@ -105,19 +105,49 @@ def test_the_store_refuses_scopes_it_was_not_loaded_for(source):
         store.close()
 
 
+def _copy(source: Path, folder: Path) -> tuple[list[str], list[list[str]]]:
+    """Copy ``source`` into ``folder``; the contacts' header and rows."""
+    folder.mkdir()
+    for file in source.iterdir():
+        (folder / file.name).write_bytes(file.read_bytes())
+    with (folder / "contacts.csv").open(encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    return header, rows
+
+
+def _write(folder: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    (folder / "contacts.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def test_a_contacts_file_read_whole_keeps_everyones_and_says_so(source, tmp_path):
+    """A row of the wrong width makes the loader read the file again whole, through the
+    Python checks, which keep every row: the store then serves any scope."""
+    spoiled = tmp_path / "spoiled"
+    header, rows = _copy(source, spoiled)
+    rows[10].append("one cell too many")
+    _write(spoiled, [header, *rows])
+    store = open_store(spoiled, Config(), skip_bad_rows=True, scope=Scope.collector("C001"))
+    everyone = open_store(spoiled, Config(), skip_bad_rows=True)
+    try:
+        assert store.contacts_of is None
+        other = Scope.collector("C002")
+        assert metrics_document(store, "2024-12", other, Config()) == metrics_document(
+            everyone, "2024-12", other, Config()
+        )
+    finally:
+        store.close()
+        everyone.close()
+
+
 def test_another_collectors_bad_row_is_still_found(source, tmp_path):
     spoiled = tmp_path / "spoiled"
-    spoiled.mkdir()
-    for file in source.iterdir():
-        (spoiled / file.name).write_bytes(file.read_bytes())
-    with (spoiled / "contacts.csv").open(encoding="utf-8") as f:
-        header, *rows = list(csv.reader(f))
+    header, rows = _copy(source, spoiled)
     collector, channel = header.index("collector_id"), header.index("channel")
     bad = next(n for n, row in enumerate(rows) if row[collector] == "C003")
     rows[bad][channel] = "fax"
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
-    (spoiled / "contacts.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    _write(spoiled, [header, *rows])
 
     with pytest.raises(DataError) as raised:
         open_store(spoiled, Config(), scope=Scope.collector("C001")).close()

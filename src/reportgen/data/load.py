@@ -130,8 +130,8 @@ class Loaded:
 
     sources: dict[str, Path] = field(default_factory=dict)
     skipped_rows: dict[str, int] = field(default_factory=dict)
-    # With contacts_of: the collectors whose contacts were all kept (None: everyone's),
-    # and per table the good rows checked but not kept.
+    # With contacts_of: the collectors whose contacts were all kept, where some others'
+    # were not (None: everyone's were), and per table the good rows checked but not kept.
     contacts_of: frozenset[str] | None = None
     held_apart: dict[str, HeldApart] = field(default_factory=dict)
 
@@ -240,7 +240,11 @@ def load_into(
         listing = _in_reading_order(fatal + row_problems)
         raise UnlistedDataError(listing, not_listed) if not_listed else DataError(listing)
 
-    loaded = Loaded(contacts_of=run.kept_contacts)
+    # Whose contacts were all kept is worth saying only when some were not: a file read
+    # whole (a workbook, a CSV file read again after a bad row) keeps everyone's.
+    contacts = states.get("contacts")
+    filtered = contacts is not None and contacts.held_apart is not None
+    loaded = Loaded(contacts_of=run.kept_contacts if filtered else None)
     for name, state in states.items():
         if state.held_apart is not None and state.held_apart.rows:
             loaded.held_apart[name] = state.held_apart

@@ -24,9 +24,9 @@ def open_store(
     """Open ``source`` as a Store; every rule of spec/data.md is checked unless it was
     checked when imported.
 
-    ``scope``: the one scope a command reports on. A folder or workbook loaded for it
-    keeps only the contacts that scope's figures read (every row is checked all the
-    same); the store then computes that scope and its members only."""
+    ``scope``: the one scope a command reports on. A folder's CSV contacts file loaded
+    for it keeps only the contacts that scope's figures read (every row is checked all
+    the same); the store then computes that scope and its members only."""
     if isinstance(source, DatabaseUrl) and source.kind == "postgresql":
         from reportgen.store.postgres import open_postgres
 
