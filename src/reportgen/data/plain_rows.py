@@ -213,15 +213,29 @@ def _append(
     sink.insert_rows(table, names, checked, (first, last), in_order=in_order)
     these = f"_source_row BETWEEN {first} AND {last}"
     found = con.execute(
-        "SELECT list(_source_row) FILTER (WHERE NOT _usable)"
-        + "".join(f", coalesce(sum(abs({m})) FILTER (WHERE _usable), 0)" for m in money)
-        + f" FROM {table} WHERE {these}"
+        f"SELECT {_others_and_money('_source_row', '_usable', money)} FROM {table} WHERE {these}"
     ).fetchall()[0]
-    others = np.sort(np.asarray(found[0] or [], dtype=np.int64))
+    others, totals = _read_others_and_money(found, rows, money)
     if len(others):
         con.execute(f"DELETE FROM {table} WHERE {these} AND NOT _usable")
-    totals = {m: int(total) for m, total in zip(money, found[1:], strict=True)}
-    return PlainRows(np.searchsorted(rows, others), totals)
+    return PlainRows(others, totals)
+
+
+def _others_and_money(row: str, plain: str, money: list[str]) -> str:
+    """SQL aggregates: the rows that are not plain, then each money column's total of
+    absolute cents over the plain ones (see :func:`_read_others_and_money`)."""
+    sums = "".join(f", coalesce(sum(abs({m})) FILTER (WHERE {plain}), 0)" for m in money)
+    return f"list({row}) FILTER (WHERE NOT {plain}){sums}"
+
+
+def _read_others_and_money(
+    found: tuple, rows: np.ndarray, money: list[str]
+) -> tuple[np.ndarray, dict[str, int]]:
+    """The positions of the rows that are not plain and the money totals, from the first
+    values of ``found`` (see :func:`_others_and_money`)."""
+    others = np.sort(np.asarray(found[0] or [], dtype=np.int64))
+    totals = {m: int(total) for m, total in zip(money, found[1 : 1 + len(money)], strict=True)}
+    return np.searchsorted(rows, others), totals
 
 
 def _append_kept(
@@ -246,10 +260,9 @@ def _append_kept(
     date = DATE_COLUMNS[table]
     apart = f"_plain AND NOT ({kept})"
     found = sink.con.execute(
-        "SELECT list(_row) FILTER (WHERE NOT _plain)"
-        + "".join(f", coalesce(sum(abs({m})) FILTER (WHERE _plain), 0)" for m in money)
-        + f", count(*) FILTER (WHERE {apart}), CAST(min({date}) FILTER (WHERE {apart}) AS DATE)"
-        f", CAST(max({date}) FILTER (WHERE {apart}) AS DATE) FROM ({checked}) c"
+        f"SELECT {_others_and_money('_row', '_plain', money)}, count(*) FILTER (WHERE {apart}), "
+        f"CAST(min({date}) FILTER (WHERE {apart}) AS DATE), "
+        f"CAST(max({date}) FILTER (WHERE {apart}) AS DATE) FROM ({checked}) c"
     ).fetchall()[0]
     sink.insert_rows(
         table,
@@ -258,11 +271,9 @@ def _append_kept(
         (int(rows[0]), int(rows[-1])),
         in_order=in_order,
     )
-    others = np.sort(np.asarray(found[0] or [], dtype=np.int64))
-    totals = {m: int(total) for m, total in zip(money, found[1 : 1 + len(money)], strict=True)}
+    others, totals = _read_others_and_money(found, rows, money)
     count, first, last = found[1 + len(money) :]
-    held = HeldApart(int(count), first, last)
-    return PlainRows(np.searchsorted(rows, others), totals, held)
+    return PlainRows(others, totals, HeldApart(int(count), first, last))
 
 
 def _spellings(distinct: dict[str, pa.Array], columns: list[TextColumn]) -> dict[str, pa.Array]:
